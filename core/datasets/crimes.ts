@@ -1,0 +1,38 @@
+import type { DatasetDefinition } from './types.js';
+
+export const crimes = {
+  key: 'crimes',
+  title: 'Crimes - 2001 to Present',
+  sourceIds: ['ijzp-q8t2'],
+  table: 'crimes',
+  primaryKey: ['id'],
+  timeColumn: 'date',
+  point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },
+  columns: [
+    { name: 'id', type: 'bigint', description: 'Unique identifier of the record (the portal row identifier).' },
+    { name: 'case_number', type: 'text', description: 'Chicago Police RD number; not unique (one row per victim).' },
+    { name: 'date', type: 'timestamp', description: 'When the incident occurred, Chicago local time.' },
+    { name: 'block', type: 'text' },
+    { name: 'iucr', type: 'text', description: 'Illinois Uniform Crime Reporting code (leading zeros kept).' },
+    { name: 'primary_type', type: 'text' },
+    { name: 'description', type: 'text' },
+    { name: 'location_description', type: 'text' },
+    { name: 'arrest', type: 'boolean' },
+    { name: 'domestic', type: 'boolean' },
+    { name: 'beat', type: 'text' },
+    { name: 'district', type: 'text' },
+    { name: 'ward', type: 'integer' },
+    { name: 'community_area', type: 'text' },
+    { name: 'fbi_code', type: 'text' },
+    { name: 'x_coordinate', type: 'numeric', description: 'State Plane Illinois East, feet.' },
+    { name: 'y_coordinate', type: 'numeric' },
+    { name: 'year', type: 'integer' },
+    { name: 'updated_on', type: 'timestamp', description: 'When the record was last updated, Chicago local time.' },
+    { name: 'latitude', type: 'double' },
+    { name: 'longitude', type: 'double' },
+  ],
+  sample: {
+    file: 'ijzp-q8t2.json',
+    origin: 'gdcohan/twitterCrimePrediction Crimes_-_2001_to_present.csv @ 6a8a0cd0 (portal CSV export, 2014)',
+  },
+} as const satisfies DatasetDefinition;

@@ -1,0 +1,25 @@
+import { crimes } from './crimes.js';
+import type { DatasetDefinition } from './types.js';
+
+export type { ColumnDefinition, ColumnType, DatasetDefinition, PointMapping } from './types.js';
+
+/** Every dataset Lakefront knows, in load order (boundaries before the datasets they enrich). */
+export const datasets: readonly DatasetDefinition[] = [crimes];
+
+export function findDataset(key: string): DatasetDefinition | undefined {
+  return datasets.find((dataset) => dataset.key === key);
+}
+
+/** Portal ids for a dataset, after the `LAKEFRONT_SOURCES_<KEY>` override. */
+export function sourceIdsOf(dataset: DatasetDefinition, env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env[`LAKEFRONT_SOURCES_${dataset.key.toUpperCase().replaceAll('-', '_')}`];
+  if (override) return override.split(',').map((id) => id.trim()).filter(Boolean);
+  return [...dataset.sourceIds];
+}
+
+/** Every column the table has: the definition's columns plus the bookkeeping Lakefront adds. */
+export const SYSTEM_COLUMNS = {
+  sourceId: '_source_id',
+  rowId: '_row_id',
+  updatedAt: '_updated_at',
+} as const;

@@ -1,0 +1,30 @@
+import { HttpProblem } from './problems.js';
+
+/**
+ * Reads a `from`/`to` value (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.ffffff]]`, Chicago local time)
+ * into the form Postgres compares with `timestamp` columns. The spec's pattern has already
+ * checked the shape; this rejects impossible dates such as 2014-02-30.
+ */
+export function parseLocalDateTime(name: string, text: string): string {
+  const [datePart, timePart = '00:00:00'] = text.split('T') as [string, string?];
+  const [year, month, day] = datePart.split('-').map(Number) as [number, number, number];
+  const [hour = 0, minute = 0, second = 0] = timePart.split(':').map(Number);
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  const valid =
+    probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day &&
+    hour < 24 && minute < 60 && second < 60;
+  if (!valid) throw HttpProblem.badParameter(name, `"${text}" is not a real date and time`);
+  return `${datePart}T${timePart.length === 5 ? `${timePart}:00` : timePart}`;
+}
+
+/** Parses both bounds and rejects an empty range. */
+export function parseTimeRange(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
+  const range = {
+    ...(from ? { from: parseLocalDateTime('from', from) } : {}),
+    ...(to ? { to: parseLocalDateTime('to', to) } : {}),
+  };
+  if (range.from && range.to && range.from >= range.to) {
+    throw HttpProblem.badParameter('from', `must be before to (${from} is not before ${to})`);
+  }
+  return range;
+}

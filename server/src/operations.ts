@@ -1,0 +1,83 @@
+import type { Express, Request, Response } from 'express';
+import type { operations } from './generated/api.js';
+import { specOperations, type ParameterObject, type SchemaObject } from './spec.js';
+
+export type OperationId = keyof operations;
+
+type Parameters<K extends OperationId> = operations[K]['parameters'];
+export type QueryOf<K extends OperationId> = Parameters<K> extends { query?: infer Q } ? NonNullable<Q> : never;
+export type PathParamsOf<K extends OperationId> = Parameters<K> extends { path?: infer P } ? NonNullable<P> : never;
+type Responses<K extends OperationId> = operations[K]['responses'];
+export type JsonBodyOf<K extends OperationId> = Responses<K> extends { 200: { content: { 'application/json': infer B } } } ? B : never;
+
+/** Returned by a handler that wrote the response itself (streams, 304s). */
+export const RESPONDED = Symbol('responded');
+
+export interface OperationContext<K extends OperationId> {
+  /** Query parameters, validated against the spec and converted to their declared types, defaults applied. */
+  readonly query: QueryOf<K>;
+  readonly path: PathParamsOf<K>;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export type Handler<K extends OperationId> = (context: OperationContext<K>) => Promise<JsonBodyOf<K> | typeof RESPONDED>;
+
+/** One handler per operation in the spec: a new operation without a handler fails `tsc`. */
+export type Handlers = { readonly [K in OperationId]: Handler<K> };
+
+export function registerOperations(app: Express, handlers: Handlers): void {
+  for (const operation of specOperations()) {
+    const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
+    if (!handler) throw new Error(`no handler for operation ${operation.operationId}`);
+    const route = operation.path.replace(/\{([^}]+)\}/g, ':$1');
+    const method = operation.method as 'get';
+    app[method](route, async (req, res) => {
+      const body = await handler({
+        query: readQuery(req, operation.parameters) as never,
+        path: req.params as never,
+        req,
+        res,
+      });
+      if (body !== RESPONDED && !res.headersSent) res.json(body);
+    });
+  }
+}
+
+/**
+ * Express 5 re-parses `req.query` on every access, so the validator cannot coerce it in place.
+ * Values are already validated; this converts them to their declared types once.
+ */
+function readQuery(req: Request, parameters: readonly ParameterObject[]): Record<string, unknown> {
+  const raw = new URL(req.originalUrl, 'http://localhost').searchParams;
+  const query: Record<string, unknown> = {};
+  for (const parameter of parameters) {
+    if (parameter.in !== 'query') continue;
+    const values = raw.getAll(parameter.name);
+    const schema = parameter.schema ?? {};
+    if (values.length === 0) {
+      if (schema.default !== undefined) query[parameter.name] = schema.default;
+      continue;
+    }
+    query[parameter.name] = coerce(schema, values, parameter.explode ?? true);
+  }
+  return query;
+}
+
+function coerce(schema: SchemaObject, values: string[], explode: boolean): unknown {
+  const type = Array.isArray(schema.type) ? schema.type.find((item) => item !== 'null') : schema.type;
+  if (type === 'array') {
+    const items = explode ? values : values.flatMap((value) => value.split(','));
+    return items.map((item) => coerce(schema.items ?? {}, [item], true));
+  }
+  const value = values[values.length - 1]!;
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return Number(value);
+    case 'boolean':
+      return value === 'true';
+    default:
+      return value;
+  }
+}
