@@ -52,7 +52,8 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Database
 
 async function connectPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir ? path.join(dataDir, 'pgdata') : undefined, { parsers: typeParsers });
+  // PGlite ignores options passed after an undefined data directory: pass one object.
+  const pglite = new PGlite({ ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}), parsers: typeParsers });
   await pglite.waitReady;
   await pglite.exec(`SET TimeZone = 'UTC'`);
   const knex = knexFactory({

@@ -191,6 +191,10 @@ export type ListCrimesData = {
 
 export type ListCrimesErrors = {
     /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -240,6 +244,10 @@ export type GetReadinessData = {
 };
 
 export type GetReadinessErrors = {
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */

@@ -184,6 +184,42 @@ export interface components {
         };
     };
     responses: {
+        /** @description A parameter is invalid; `errors` names each one. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Bad Request",
+                 *       "status": 400,
+                 *       "detail": "limit: must be >= 1",
+                 *       "instance": "/v1/crimes",
+                 *       "errors": [
+                 *         {
+                 *           "name": "limit",
+                 *           "in": "query",
+                 *           "message": "must be >= 1"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The database is unavailable; retry after `Retry-After` seconds. */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An error, as RFC 9457 problem details. */
         Problem: {
             headers: {
@@ -278,6 +314,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrimePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             default: components["responses"]["Problem"];
         };
     };
@@ -320,6 +357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };

@@ -15,9 +15,9 @@ export function listCrimes({ db }: AppDeps): Handler<'listCrimes'> {
     if (range.to) rows.where('date', '<', range.to);
     if (query.primary_type?.length) rows.whereIn('primary_type', query.primary_type);
     if (query.cursor) {
-      const [date, id] = decodeCursor(CURSOR_SCOPE, query.cursor, 2);
+      const [date, id] = decodeCursor(CURSOR_SCOPE, query.cursor, 2) as [string | null, number];
       if (date === null) {
-        rows.whereNull('date').where('id', '<', id as number);
+        rows.whereNull('date').where('id', '<', id);
       } else {
         rows.where((where) => where.whereRaw('(date, id) < (?::timestamp, ?)', [date, id]).orWhereNull('date'));
       }
