@@ -8,6 +8,7 @@ export const crimes = {
   primaryKey: ['id'],
   timeColumn: 'date',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },
+  filters: ['primary_type', 'district', 'ward', 'community_area', 'arrest', 'domestic'],
   columns: [
     { name: 'id', type: 'bigint', description: 'Unique identifier of the record (the portal row identifier).' },
     { name: 'case_number', type: 'text', description: 'Chicago Police RD number; not unique (one row per victim).' },

@@ -23,3 +23,12 @@ export const SYSTEM_COLUMNS = {
   rowId: '_row_id',
   updatedAt: '_updated_at',
 } as const;
+
+/**
+ * Columns Lakefront computes from a row's point (see ingest enrichment); present on every
+ * dataset with a `point`, never read from the portal.
+ */
+export const GEO_COLUMNS = {
+  zip: 'geo_zip',
+  communityArea: 'geo_community_area',
+} as const;

@@ -60,6 +60,11 @@ export interface DatasetDefinition {
   readonly point?: PointMapping;
   /** Column holding a GeoJSON (Multi)Polygon, for boundary datasets. */
   readonly geometryColumn?: string;
+  /**
+   * Category columns the list endpoint filters on by equality, several values allowed
+   * (for crimes: primary_type, district, ward, community_area, arrest, domestic).
+   */
+  readonly filters?: readonly string[];
   /** Bundled real sample rows (SODA JSON), loaded by `npm start` into an empty database. */
   readonly sample?: { readonly file: string; readonly origin: string };
 }
