@@ -1,10 +1,35 @@
+import { businessLicenses } from './business-licenses.js';
+import { communityAreas } from './community-areas.js';
 import { crimes } from './crimes.js';
+import { ctaStationEntries } from './cta-station-entries.js';
+import { ctaStops } from './cta-stops.js';
+import { population } from './population.js';
+import { rideshareTrips } from './rideshare-trips.js';
+import { serviceRequests } from './service-requests.js';
+import { taxiTrips } from './taxi-trips.js';
+import { trafficCrashes } from './traffic-crashes.js';
 import type { DatasetDefinition } from './types.js';
+import { zipCodes } from './zip-codes.js';
 
 export type { ColumnDefinition, ColumnType, DatasetDefinition, PointMapping } from './types.js';
 
-/** Every dataset Lakefront knows, in load order (boundaries before the datasets they enrich). */
-export const datasets: readonly DatasetDefinition[] = [crimes];
+/**
+ * Every dataset Lakefront knows, in load order: the boundaries first (enrichment needs them),
+ * then population (per ZIP), then the datasets with points.
+ */
+export const datasets: readonly DatasetDefinition[] = [
+  zipCodes,
+  communityAreas,
+  population,
+  crimes,
+  serviceRequests,
+  businessLicenses,
+  trafficCrashes,
+  taxiTrips,
+  rideshareTrips,
+  ctaStationEntries,
+  ctaStops,
+];
 
 export function findDataset(key: string): DatasetDefinition | undefined {
   return datasets.find((dataset) => dataset.key === key);

@@ -1,0 +1,23 @@
+import type { DatasetDefinition } from './types.js';
+
+/**
+ * Daily entries per CTA 'L' station since 2001. One row per station and day, so the key is
+ * (`station_id`, `date`); `station_id` is the parent station, `map_id` in `cta-stops`. The
+ * portal sends `date` as a floating timestamp at midnight; it is stored as a `date`.
+ */
+export const ctaStationEntries = {
+  key: 'cta-station-entries',
+  title: "CTA - Ridership - 'L' Station Entries - Daily Totals",
+  sourceIds: ['5neh-572f'],
+  table: 'cta_station_entries',
+  primaryKey: ['station_id', 'date'],
+  timeColumn: 'date',
+  filters: ['station_id', 'daytype'],
+  columns: [
+    { name: 'station_id', type: 'integer', description: 'Parent station id (4xxxx), = map_id in cta-stops.' },
+    { name: 'stationname', type: 'text' },
+    { name: 'date', type: 'date' },
+    { name: 'daytype', type: 'text', description: 'W weekday, A Saturday, U Sunday or holiday.' },
+    { name: 'rides', type: 'integer', description: 'Entries that day, all turnstiles.' },
+  ],
+} as const satisfies DatasetDefinition;

@@ -1,0 +1,57 @@
+import type { DatasetDefinition } from './types.js';
+
+/**
+ * 311 service requests since 2018-12-18. Rows are updated in place as a request's status
+ * changes. Field names are confirmed by many independent sources; the portal types are
+ * inferred (no metadata copy was available).
+ */
+export const serviceRequests = {
+  key: 'service-requests',
+  title: '311 Service Requests',
+  sourceIds: ['v6vf-nfxy'],
+  table: 'service_requests',
+  primaryKey: ['sr_number'],
+  timeColumn: 'created_date',
+  point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },
+  filters: ['sr_type', 'status', 'owner_department', 'origin', 'community_area', 'ward'],
+  columns: [
+    { name: 'sr_number', type: 'text', description: 'Service request number, e.g. SR24-00112233.' },
+    { name: 'sr_type', type: 'text' },
+    { name: 'sr_short_code', type: 'text' },
+    { name: 'created_department', type: 'text' },
+    { name: 'owner_department', type: 'text' },
+    { name: 'status', type: 'text', description: 'Open, Completed, Canceled…' },
+    { name: 'origin', type: 'text', description: 'Phone Call, Internet, Mobile Device…' },
+    { name: 'created_date', type: 'timestamp', description: 'When the request was created, Chicago local time.' },
+    { name: 'last_modified_date', type: 'timestamp', description: 'Last change, Chicago local time.' },
+    { name: 'closed_date', type: 'timestamp', description: 'When the request was closed; null while open.' },
+    { name: 'street_address', type: 'text' },
+    { name: 'city', type: 'text' },
+    { name: 'state', type: 'text' },
+    { name: 'zip_code', type: 'text', description: 'Address ZIP as entered (see geo_zip for the computed one).' },
+    { name: 'street_number', type: 'text' },
+    { name: 'street_direction', type: 'text' },
+    { name: 'street_name', type: 'text' },
+    { name: 'street_type', type: 'text' },
+    { name: 'duplicate', type: 'boolean' },
+    { name: 'legacy_record', type: 'boolean', description: 'Originated in the previous 311 system.' },
+    { name: 'legacy_sr_number', type: 'text' },
+    { name: 'parent_sr_number', type: 'text' },
+    { name: 'community_area', type: 'integer' },
+    { name: 'ward', type: 'integer' },
+    { name: 'electrical_district', type: 'text' },
+    { name: 'electricity_grid', type: 'text' },
+    { name: 'police_sector', type: 'text' },
+    { name: 'police_district', type: 'text' },
+    { name: 'police_beat', type: 'text' },
+    { name: 'precinct', type: 'text' },
+    { name: 'sanitation_division_days', type: 'text' },
+    { name: 'created_hour', type: 'integer' },
+    { name: 'created_day_of_week', type: 'integer', description: '1 = Sunday.' },
+    { name: 'created_month', type: 'integer' },
+    { name: 'x_coordinate', type: 'numeric', description: 'State Plane Illinois East, feet.' },
+    { name: 'y_coordinate', type: 'numeric' },
+    { name: 'latitude', type: 'double' },
+    { name: 'longitude', type: 'double' },
+  ],
+} as const satisfies DatasetDefinition;
