@@ -106,6 +106,14 @@ export type Crime = {
     updated_on: LocalDateTime | null;
     latitude: number | null;
     longitude: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area: number | null;
 };
 
 export type CrimePage = {

@@ -176,6 +176,10 @@ export interface components {
             updated_on: components["schemas"]["LocalDateTime"] | null;
             latitude: number | null;
             longitude: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area: number | null;
         };
         CrimePage: {
             data: components["schemas"]["Crime"][];
