@@ -4,6 +4,7 @@ import { createLogger } from '../core/log.js';
 import { migrateCommand } from './commands/migrate.js';
 import { loadSampleCommand } from './commands/load-sample.js';
 import { serveCommand } from './commands/serve.js';
+import { enrichCommand } from './commands/enrich.js';
 
 const program = new Command('lakefront')
   .description('Chicago open data in PostgreSQL, served as a REST API.')
@@ -26,6 +27,12 @@ program
   .description('load the bundled real sample rows (upsert; safe to rerun)')
   .argument('[datasets...]', 'dataset keys (default: every dataset with a sample)')
   .action(async (keys: string[]) => loadSampleCommand(context(), keys));
+
+program
+  .command('enrich')
+  .description('recompute geo_zip and geo_community_area from the stored boundaries')
+  .argument('[datasets...]', 'dataset keys (default: every dataset with coordinates)')
+  .action(async (keys: string[]) => enrichCommand(context(), keys));
 
 function context() {
   const config = loadConfig();

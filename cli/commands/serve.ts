@@ -1,5 +1,6 @@
 import { datasets } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
+import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { listen } from '../../server/src/listen.js';
 import { openDatabase, type CliContext } from '../context.js';
@@ -10,7 +11,10 @@ export async function serveCommand(context: CliContext, options: { port?: number
   await migrateLatest(db.knex);
   if (db.backend === 'pglite') {
     // The embedded database starts with real data so a fresh machine has something to serve.
-    for (const dataset of datasets) await loadSample(db.knex, dataset, log, { onlyIfEmpty: true });
+    const loaded = [];
+    for (const dataset of datasets) loaded.push(await loadSample(db.knex, dataset, log, { onlyIfEmpty: true }));
+    // Samples load without boundaries at hand; compute the geo columns once all are in.
+    if (loaded.some((result) => !result.skipped)) await recomputeEnrichment(db, undefined, { log });
   }
   const running = await listen({ db, log }, options.port ?? config.port);
   log.info({ url: `http://localhost:${running.port}`, docs: `http://localhost:${running.port}/docs` }, 'Lakefront is listening');
