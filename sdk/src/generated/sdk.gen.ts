@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses } from './types.gen.js';
+import type { GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ListBusinessLicensesData, ListBusinessLicensesErrors, ListBusinessLicensesResponses, ListCommunityAreasData, ListCommunityAreasErrors, ListCommunityAreasResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListCtaStationEntriesData, ListCtaStationEntriesErrors, ListCtaStationEntriesResponses, ListCtaStopsData, ListCtaStopsErrors, ListCtaStopsResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses, ListPopulationData, ListPopulationErrors, ListPopulationResponses, ListRideshareTripsData, ListRideshareTripsErrors, ListRideshareTripsResponses, ListServiceRequestsData, ListServiceRequestsErrors, ListServiceRequestsResponses, ListTaxiTripsData, ListTaxiTripsErrors, ListTaxiTripsResponses, ListTrafficCrashesData, ListTrafficCrashesErrors, ListTrafficCrashesResponses, ListZipCodesData, ListZipCodesErrors, ListZipCodesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -26,14 +26,208 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 export const listDatasets = <ThrowOnError extends boolean = false>(options?: Options<ListDatasetsData, ThrowOnError>) => (options?.client ?? client).get<ListDatasetsResponses, ListDatasetsErrors, ThrowOnError>({ url: '/v1/datasets', ...options });
 
 /**
- * List crimes
+ * List Boundaries - ZIP Codes
  *
- * Crimes, newest first (by `date`, then `id`). Filter by time and type; page with `cursor`.
+ * Boundaries - ZIP Codes (portal `gdcf-axmw`), ordered by `objectid` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listZipCodes = <ThrowOnError extends boolean = false>(options?: Options<ListZipCodesData, ThrowOnError>) => (options?.client ?? client).get<ListZipCodesResponses, ListZipCodesErrors, ThrowOnError>({
+    querySerializer: { parameters: { fields: { array: { explode: false } }, zip: { array: { explode: false } } } },
+    url: '/v1/zip-codes',
+    ...options
+});
+
+/**
+ * List Boundaries - Community Areas (current)
  *
+ * Boundaries - Community Areas (current) (portal `igwz-8jzy`), ordered by `area_numbe` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listCommunityAreas = <ThrowOnError extends boolean = false>(options?: Options<ListCommunityAreasData, ThrowOnError>) => (options?.client ?? client).get<ListCommunityAreasResponses, ListCommunityAreasErrors, ThrowOnError>({
+    querySerializer: { parameters: { fields: { array: { explode: false } }, community: { array: { explode: false } } } },
+    url: '/v1/community-areas',
+    ...options
+});
+
+/**
+ * List Chicago Population Counts
+ *
+ * Chicago Population Counts (portal `85cm-7uqa`), ordered by `record_id` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listPopulation = <ThrowOnError extends boolean = false>(options?: Options<ListPopulationData, ThrowOnError>) => (options?.client ?? client).get<ListPopulationResponses, ListPopulationErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            geography_type: { array: { explode: false } },
+            year: { array: { explode: false } },
+            geography: { array: { explode: false } }
+        } },
+    url: '/v1/population',
+    ...options
+});
+
+/**
+ * List Crimes - 2001 to Present
+ *
+ * Crimes - 2001 to Present (portal `ijzp-q8t2`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
  */
 export const listCrimes = <ThrowOnError extends boolean = false>(options?: Options<ListCrimesData, ThrowOnError>) => (options?.client ?? client).get<ListCrimesResponses, ListCrimesErrors, ThrowOnError>({
-    querySerializer: { parameters: { primary_type: { array: { explode: false } } } },
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            primary_type: { array: { explode: false } },
+            district: { array: { explode: false } },
+            ward: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            arrest: { array: { explode: false } },
+            domestic: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
     url: '/v1/crimes',
+    ...options
+});
+
+/**
+ * List 311 Service Requests
+ *
+ * 311 Service Requests (portal `v6vf-nfxy`), ordered by `-created_date` unless `order` says otherwise. Filter `from`/`to` on `created_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listServiceRequests = <ThrowOnError extends boolean = false>(options?: Options<ListServiceRequestsData, ThrowOnError>) => (options?.client ?? client).get<ListServiceRequestsResponses, ListServiceRequestsErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            sr_type: { array: { explode: false } },
+            status: { array: { explode: false } },
+            owner_department: { array: { explode: false } },
+            origin: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            ward: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/service-requests',
+    ...options
+});
+
+/**
+ * List Business Licenses
+ *
+ * Business Licenses (portal `r5kz-chrr`), ordered by `-date_issued` unless `order` says otherwise. Filter `from`/`to` on `date_issued`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listBusinessLicenses = <ThrowOnError extends boolean = false>(options?: Options<ListBusinessLicensesData, ThrowOnError>) => (options?.client ?? client).get<ListBusinessLicensesResponses, ListBusinessLicensesErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            license_description: { array: { explode: false } },
+            license_status: { array: { explode: false } },
+            application_type: { array: { explode: false } },
+            ward: { array: { explode: false } },
+            police_district: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/business-licenses',
+    ...options
+});
+
+/**
+ * List Traffic Crashes - Crashes
+ *
+ * Traffic Crashes - Crashes (portal `85ca-t3if`), ordered by `-crash_date` unless `order` says otherwise. Filter `from`/`to` on `crash_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listTrafficCrashes = <ThrowOnError extends boolean = false>(options?: Options<ListTrafficCrashesData, ThrowOnError>) => (options?.client ?? client).get<ListTrafficCrashesResponses, ListTrafficCrashesErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            crash_type: { array: { explode: false } },
+            prim_contributory_cause: { array: { explode: false } },
+            first_crash_type: { array: { explode: false } },
+            damage: { array: { explode: false } },
+            most_severe_injury: { array: { explode: false } },
+            weather_condition: { array: { explode: false } },
+            hit_and_run_i: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/traffic-crashes',
+    ...options
+});
+
+/**
+ * List Taxi Trips
+ *
+ * Taxi Trips (portal `wrvz-psew`, `ajtu-isnz`), ordered by `-trip_start_timestamp` unless `order` says otherwise. Filter `from`/`to` on `trip_start_timestamp`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listTaxiTrips = <ThrowOnError extends boolean = false>(options?: Options<ListTaxiTripsData, ThrowOnError>) => (options?.client ?? client).get<ListTaxiTripsResponses, ListTaxiTripsErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            company: { array: { explode: false } },
+            payment_type: { array: { explode: false } },
+            pickup_community_area: { array: { explode: false } },
+            dropoff_community_area: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/taxi-trips',
+    ...options
+});
+
+/**
+ * List Transportation Network Providers - Trips
+ *
+ * Transportation Network Providers - Trips (portal `m6dm-c72p`, `n26f-ihde`, `6dvr-xwnh`), ordered by `-trip_start_timestamp` unless `order` says otherwise. Filter `from`/`to` on `trip_start_timestamp`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listRideshareTrips = <ThrowOnError extends boolean = false>(options?: Options<ListRideshareTripsData, ThrowOnError>) => (options?.client ?? client).get<ListRideshareTripsResponses, ListRideshareTripsErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            pickup_community_area: { array: { explode: false } },
+            dropoff_community_area: { array: { explode: false } },
+            shared_trip_authorized: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/rideshare-trips',
+    ...options
+});
+
+/**
+ * List CTA - Ridership - 'L' Station Entries - Daily Totals
+ *
+ * CTA - Ridership - 'L' Station Entries - Daily Totals (portal `5neh-572f`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listCtaStationEntries = <ThrowOnError extends boolean = false>(options?: Options<ListCtaStationEntriesData, ThrowOnError>) => (options?.client ?? client).get<ListCtaStationEntriesResponses, ListCtaStationEntriesErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            station_id: { array: { explode: false } },
+            daytype: { array: { explode: false } }
+        } },
+    url: '/v1/cta-station-entries',
+    ...options
+});
+
+/**
+ * List CTA - System Information - List of 'L' Stops
+ *
+ * CTA - System Information - List of 'L' Stops (portal `8pix-ypme`), ordered by `stop_id` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+ */
+export const listCtaStops = <ThrowOnError extends boolean = false>(options?: Options<ListCtaStopsData, ThrowOnError>) => (options?.client ?? client).get<ListCtaStopsResponses, ListCtaStopsErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            fields: { array: { explode: false } },
+            map_id: { array: { explode: false } },
+            direction_id: { array: { explode: false } },
+            ada: { array: { explode: false } },
+            red: { array: { explode: false } },
+            blue: { array: { explode: false } },
+            g: { array: { explode: false } },
+            brn: { array: { explode: false } },
+            p: { array: { explode: false } },
+            pexp: { array: { explode: false } },
+            y: { array: { explode: false } },
+            pnk: { array: { explode: false } },
+            o: { array: { explode: false } },
+            zip: { array: { explode: false } },
+            community_area: { array: { explode: false } },
+            bbox: { array: { explode: false } }
+        } },
+    url: '/v1/cta-stops',
     ...options
 });
 

@@ -70,50 +70,217 @@ export type DatasetList = {
 };
 
 /**
- * One reported incident. Field names and meanings are the portal's.
+ * One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer.
+ */
+export type ZipCode = {
+    /**
+     * Feature id; unique per polygon feature.
+     */
+    objectid?: number;
+    /**
+     * ZIP code; one ZIP may span several features.
+     */
+    zip?: string | null;
+    /**
+     * Area in square feet (State Plane).
+     */
+    shape_area?: number | null;
+    /**
+     * Perimeter in feet (State Plane).
+     */
+    shape_len?: number | null;
+    /**
+     * GeoJSON geometry (WGS84).
+     */
+    the_geom?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+export type ZipCodePage = {
+    data: Array<ZipCode>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer.
+ */
+export type CommunityArea = {
+    /**
+     * Community area number, 1-77.
+     */
+    area_numbe?: number;
+    /**
+     * Community area name, upper case (e.g. LOOP).
+     */
+    community?: string | null;
+    /**
+     * Duplicate of area_numbe (shapefile attribute).
+     */
+    area_num_1?: number | null;
+    /**
+     * Area in square feet (State Plane).
+     */
+    shape_area?: number | null;
+    /**
+     * Perimeter in feet (State Plane).
+     */
+    shape_len?: number | null;
+    /**
+     * Dead shapefile attribute (0 in every row).
+     */
+    perimeter?: number | null;
+    /**
+     * Dead shapefile attribute (0 in every row).
+     */
+    area?: number | null;
+    /**
+     * Dead shapefile attribute (0 in every row).
+     */
+    comarea?: number | null;
+    /**
+     * Dead shapefile attribute (0 in every row).
+     */
+    comarea_id?: number | null;
+    /**
+     * GeoJSON geometry (WGS84).
+     */
+    the_geom?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+export type CommunityAreaPage = {
+    data: Array<CommunityArea>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Chicago Population Counts. Every column is present unless `fields` selects fewer.
+ */
+export type PopulationCount = {
+    /**
+     * Row id (geography type + year + geography).
+     */
+    record_id?: string;
+    /**
+     * `Citywide` or ZIP-code rows.
+     */
+    geography_type?: string | null;
+    year?: number | null;
+    /**
+     * The ZIP code, or the city for the citywide row.
+     */
+    geography?: string | null;
+    population_total?: number | null;
+    population_age_0_17?: number | null;
+    /**
+     * Age 18 and over.
+     */
+    population_age_18?: number | null;
+    population_age_18_29?: number | null;
+    population_age_30_39?: number | null;
+    population_age_40_49?: number | null;
+    population_age_50_59?: number | null;
+    population_age_60_69?: number | null;
+    /**
+     * Age 65 and over.
+     */
+    population_age_65?: number | null;
+    population_age_70_79?: number | null;
+    /**
+     * Age 80 and over.
+     */
+    population_age_80?: number | null;
+    population_female?: number | null;
+    population_male?: number | null;
+    population_latinx?: number | null;
+    population_asian_non_latinx?: number | null;
+    population_black_non_latinx?: number | null;
+    population_white_non_latinx?: number | null;
+    /**
+     * Other race, non-Latinx (name truncated by the portal).
+     */
+    population_other_race_non?: number | null;
+};
+
+export type PopulationCountPage = {
+    data: Array<PopulationCount>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer.
  */
 export type Crime = {
     /**
-     * Unique identifier of the record.
+     * Unique identifier of the record (the portal row identifier).
      */
-    id: number;
+    id?: number;
     /**
-     * Chicago Police RD number; not unique.
+     * Chicago Police RD number; not unique (one row per victim).
      */
-    case_number: string | null;
+    case_number?: string | null;
     /**
-     * When the incident occurred (Chicago local time).
+     * When the incident occurred, Chicago local time.
      */
-    date: LocalDateTime | null;
-    block: string | null;
-    iucr: string | null;
-    primary_type: string | null;
-    description: string | null;
-    location_description: string | null;
-    arrest: boolean | null;
-    domestic: boolean | null;
-    beat: string | null;
-    district: string | null;
-    ward: number | null;
-    community_area: string | null;
-    fbi_code: string | null;
-    x_coordinate: number | null;
-    y_coordinate: number | null;
-    year: number | null;
+    date?: LocalDateTime | null;
+    block?: string | null;
     /**
-     * When the portal last updated the record (Chicago local time).
+     * Illinois Uniform Crime Reporting code (leading zeros kept).
      */
-    updated_on: LocalDateTime | null;
-    latitude: number | null;
-    longitude: number | null;
+    iucr?: string | null;
+    primary_type?: string | null;
+    description?: string | null;
+    location_description?: string | null;
+    arrest?: boolean | null;
+    domestic?: boolean | null;
+    beat?: string | null;
+    district?: string | null;
+    ward?: number | null;
+    community_area?: string | null;
+    fbi_code?: string | null;
+    /**
+     * State Plane Illinois East, feet.
+     */
+    x_coordinate?: number | null;
+    y_coordinate?: number | null;
+    year?: number | null;
+    /**
+     * When the record was last updated, Chicago local time.
+     */
+    updated_on?: LocalDateTime | null;
+    latitude?: number | null;
+    longitude?: number | null;
     /**
      * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
      */
-    geo_zip: string | null;
+    geo_zip?: string | null;
     /**
      * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
      */
-    geo_community_area: number | null;
+    geo_community_area?: number | null;
 };
 
 export type CrimePage = {
@@ -122,6 +289,516 @@ export type CrimePage = {
      * Pass as `cursor` for the next page; `null` on the last page.
      */
     next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of 311 Service Requests. Every column is present unless `fields` selects fewer.
+ */
+export type ServiceRequest = {
+    /**
+     * Service request number, e.g. SR24-00112233.
+     */
+    sr_number?: string;
+    sr_type?: string | null;
+    sr_short_code?: string | null;
+    created_department?: string | null;
+    owner_department?: string | null;
+    /**
+     * Open, Completed, Canceled…
+     */
+    status?: string | null;
+    /**
+     * Phone Call, Internet, Mobile Device…
+     */
+    origin?: string | null;
+    /**
+     * When the request was created, Chicago local time.
+     */
+    created_date?: LocalDateTime | null;
+    /**
+     * Last change, Chicago local time.
+     */
+    last_modified_date?: LocalDateTime | null;
+    /**
+     * When the request was closed; null while open.
+     */
+    closed_date?: LocalDateTime | null;
+    street_address?: string | null;
+    city?: string | null;
+    state?: string | null;
+    /**
+     * Address ZIP as entered (see geo_zip for the computed one).
+     */
+    zip_code?: string | null;
+    street_number?: string | null;
+    street_direction?: string | null;
+    street_name?: string | null;
+    street_type?: string | null;
+    duplicate?: boolean | null;
+    /**
+     * Originated in the previous 311 system.
+     */
+    legacy_record?: boolean | null;
+    legacy_sr_number?: string | null;
+    parent_sr_number?: string | null;
+    community_area?: number | null;
+    ward?: number | null;
+    electrical_district?: string | null;
+    electricity_grid?: string | null;
+    police_sector?: string | null;
+    police_district?: string | null;
+    police_beat?: string | null;
+    precinct?: string | null;
+    sanitation_division_days?: string | null;
+    created_hour?: number | null;
+    /**
+     * 1 = Sunday.
+     */
+    created_day_of_week?: number | null;
+    created_month?: number | null;
+    /**
+     * State Plane Illinois East, feet.
+     */
+    x_coordinate?: number | null;
+    y_coordinate?: number | null;
+    latitude?: number | null;
+    longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type ServiceRequestPage = {
+    data: Array<ServiceRequest>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Business Licenses. Every column is present unless `fields` selects fewer.
+ */
+export type BusinessLicense = {
+    /**
+     * License number and term start, e.g. 22308-20060816.
+     */
+    id?: string;
+    license_id?: string | null;
+    account_number?: string | null;
+    site_number?: string | null;
+    legal_name?: string | null;
+    doing_business_as_name?: string | null;
+    address?: string | null;
+    city?: string | null;
+    state?: string | null;
+    /**
+     * Address ZIP as entered (see geo_zip for the computed one).
+     */
+    zip_code?: string | null;
+    ward?: string | null;
+    precinct?: string | null;
+    ward_precinct?: string | null;
+    police_district?: string | null;
+    /**
+     * Newer portal column; absent from older exports.
+     */
+    community_area?: string | null;
+    /**
+     * Newer portal column.
+     */
+    community_area_name?: string | null;
+    /**
+     * Newer portal column.
+     */
+    neighborhood?: string | null;
+    license_code?: string | null;
+    license_description?: string | null;
+    business_activity_id?: string | null;
+    business_activity?: string | null;
+    license_number?: string | null;
+    /**
+     * ISSUE, RENEW, C_LOC, C_CAPA, C_EXPA, C_SBA.
+     */
+    application_type?: string | null;
+    application_created_date?: LocalDateTime | null;
+    application_requirements_complete?: LocalDateTime | null;
+    payment_date?: LocalDateTime | null;
+    conditional_approval?: string | null;
+    license_start_date?: LocalDateTime | null;
+    expiration_date?: LocalDateTime | null;
+    license_approved_for_issuance?: LocalDateTime | null;
+    /**
+     * When the license was issued, Chicago local time.
+     */
+    date_issued?: LocalDateTime | null;
+    /**
+     * AAI issued, AAC cancelled, REV revoked, REA revocation appealed.
+     */
+    license_status?: string | null;
+    license_status_change_date?: LocalDateTime | null;
+    /**
+     * Special service area.
+     */
+    ssa?: string | null;
+    latitude?: number | null;
+    longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type BusinessLicensePage = {
+    data: Array<BusinessLicense>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer.
+ */
+export type TrafficCrash = {
+    /**
+     * Links to the Vehicles and People datasets.
+     */
+    crash_record_id?: string;
+    /**
+     * Y when the crash date was estimated.
+     */
+    crash_date_est_i?: string | null;
+    /**
+     * When the crash occurred, Chicago local time.
+     */
+    crash_date?: LocalDateTime | null;
+    posted_speed_limit?: number | null;
+    traffic_control_device?: string | null;
+    device_condition?: string | null;
+    weather_condition?: string | null;
+    lighting_condition?: string | null;
+    first_crash_type?: string | null;
+    trafficway_type?: string | null;
+    lane_cnt?: number | null;
+    alignment?: string | null;
+    roadway_surface_cond?: string | null;
+    road_defect?: string | null;
+    report_type?: string | null;
+    crash_type?: string | null;
+    intersection_related_i?: string | null;
+    not_right_of_way_i?: string | null;
+    hit_and_run_i?: string | null;
+    damage?: string | null;
+    date_police_notified?: LocalDateTime | null;
+    prim_contributory_cause?: string | null;
+    sec_contributory_cause?: string | null;
+    street_no?: number | null;
+    street_direction?: string | null;
+    street_name?: string | null;
+    beat_of_occurrence?: string | null;
+    photos_taken_i?: string | null;
+    statements_taken_i?: string | null;
+    dooring_i?: string | null;
+    work_zone_i?: string | null;
+    work_zone_type?: string | null;
+    workers_present_i?: string | null;
+    num_units?: number | null;
+    most_severe_injury?: string | null;
+    injuries_total?: number | null;
+    injuries_fatal?: number | null;
+    injuries_incapacitating?: number | null;
+    injuries_non_incapacitating?: number | null;
+    injuries_reported_not_evident?: number | null;
+    injuries_no_indication?: number | null;
+    injuries_unknown?: number | null;
+    crash_hour?: number | null;
+    /**
+     * 1 = Sunday.
+     */
+    crash_day_of_week?: number | null;
+    crash_month?: number | null;
+    latitude?: number | null;
+    longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type TrafficCrashPage = {
+    data: Array<TrafficCrash>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Taxi Trips. Every column is present unless `fields` selects fewer.
+ */
+export type TaxiTrip = {
+    trip_id?: string;
+    /**
+     * Hashed medallion, stable per taxi.
+     */
+    taxi_id?: string | null;
+    /**
+     * Chicago local time, rounded to 15 minutes.
+     */
+    trip_start_timestamp?: LocalDateTime | null;
+    /**
+     * Chicago local time, rounded to 15 minutes.
+     */
+    trip_end_timestamp?: LocalDateTime | null;
+    trip_seconds?: number | null;
+    trip_miles?: number | null;
+    pickup_census_tract?: string | null;
+    dropoff_census_tract?: string | null;
+    pickup_community_area?: number | null;
+    dropoff_community_area?: number | null;
+    fare?: number | null;
+    tips?: number | null;
+    tolls?: number | null;
+    extras?: number | null;
+    trip_total?: number | null;
+    payment_type?: string | null;
+    company?: string | null;
+    pickup_centroid_latitude?: number | null;
+    pickup_centroid_longitude?: number | null;
+    dropoff_centroid_latitude?: number | null;
+    dropoff_centroid_longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type TaxiTripPage = {
+    data: Array<TaxiTrip>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer.
+ */
+export type RideshareTrip = {
+    trip_id?: string;
+    /**
+     * Chicago local time, rounded to 15 minutes.
+     */
+    trip_start_timestamp?: LocalDateTime | null;
+    /**
+     * Chicago local time, rounded to 15 minutes.
+     */
+    trip_end_timestamp?: LocalDateTime | null;
+    trip_seconds?: number | null;
+    trip_miles?: number | null;
+    /**
+     * Share of the trip time inside Chicago (2023 on); can exceed 1.
+     */
+    percent_time_chicago?: number | null;
+    /**
+     * Share of the distance inside Chicago (2023 on).
+     */
+    percent_distance_chicago?: number | null;
+    pickup_census_tract?: string | null;
+    dropoff_census_tract?: string | null;
+    pickup_community_area?: number | null;
+    dropoff_community_area?: number | null;
+    fare?: number | null;
+    tip?: number | null;
+    additional_charges?: number | null;
+    trip_total?: number | null;
+    shared_trip_authorized?: boolean | null;
+    /**
+     * Matched with another ride (2023 on).
+     */
+    shared_trip_match?: boolean | null;
+    trips_pooled?: number | null;
+    pickup_centroid_latitude?: number | null;
+    pickup_centroid_longitude?: number | null;
+    dropoff_centroid_latitude?: number | null;
+    dropoff_centroid_longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type RideshareTripPage = {
+    data: Array<RideshareTrip>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer.
+ */
+export type CtaStationEntry = {
+    /**
+     * Parent station id (4xxxx), = map_id in cta-stops.
+     */
+    station_id?: number;
+    stationname?: string | null;
+    date?: string;
+    /**
+     * W weekday, A Saturday, U Sunday or holiday.
+     */
+    daytype?: string | null;
+    /**
+     * Entries that day, all turnstiles.
+     */
+    rides?: number | null;
+};
+
+export type CtaStationEntryPage = {
+    data: Array<CtaStationEntry>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer.
+ */
+export type CtaStop = {
+    /**
+     * Stop id (3xxxx).
+     */
+    stop_id?: number;
+    /**
+     * N, S, E or W.
+     */
+    direction_id?: string | null;
+    stop_name?: string | null;
+    station_name?: string | null;
+    station_descriptive_name?: string | null;
+    /**
+     * Parent station id (4xxxx), = station_id in cta-station-entries.
+     */
+    map_id?: number | null;
+    /**
+     * Accessible.
+     */
+    ada?: boolean | null;
+    red?: boolean | null;
+    blue?: boolean | null;
+    g?: boolean | null;
+    brn?: boolean | null;
+    p?: boolean | null;
+    pexp?: boolean | null;
+    y?: boolean | null;
+    pnk?: boolean | null;
+    o?: boolean | null;
+    /**
+     * From the portal `location` point.
+     */
+    latitude?: number | null;
+    /**
+     * From the portal `location` point.
+     */
+    longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type CtaStopPage = {
+    data: Array<CtaStop>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
+ * A page of rows as GeoJSON Point features (RFC 7946); a row without coordinates has a `null` geometry.
+ */
+export type PointFeatureCollection = {
+    type: 'FeatureCollection';
+    features: Array<{
+        type: 'Feature';
+        geometry: {
+            type: 'Point';
+            coordinates: [
+                number,
+                number
+            ];
+        } | null;
+        /**
+         * The row's columns.
+         */
+        properties: {
+            [key: string]: unknown;
+        };
+    }>;
+    next_cursor: string | null;
+    total?: number;
 };
 
 /**
@@ -143,6 +820,31 @@ export type From = LocalDateTimeInput;
  * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
  */
 export type To = LocalDateTimeInput;
+
+/**
+ * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+ */
+export type Count = 'exact';
+
+/**
+ * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given.
+ */
+export type ListFormat = 'json' | 'csv' | 'ndjson';
+
+/**
+ * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+ */
+export type PointListFormat = 'json' | 'csv' | 'ndjson' | 'geojson';
+
+/**
+ * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+ */
+export type Bbox = [
+    number,
+    number,
+    number,
+    number
+];
 
 export type ListDatasetsData = {
     body?: never;
@@ -169,6 +871,200 @@ export type ListDatasetsResponses = {
 
 export type ListDatasetsResponse = ListDatasetsResponses[keyof ListDatasetsResponses];
 
+export type ListZipCodesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'objectid' | 'zip' | 'shape_area' | 'shape_len' | 'the_geom'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `objectid`.
+         */
+        order?: 'objectid' | '-objectid';
+        /**
+         * Only rows whose `zip` is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+    };
+    url: '/v1/zip-codes';
+};
+
+export type ListZipCodesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListZipCodesError = ListZipCodesErrors[keyof ListZipCodesErrors];
+
+export type ListZipCodesResponses = {
+    /**
+     * Rows of Boundaries - ZIP Codes.
+     */
+    200: ZipCodePage;
+};
+
+export type ListZipCodesResponse = ListZipCodesResponses[keyof ListZipCodesResponses];
+
+export type ListCommunityAreasData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'area_numbe' | 'community' | 'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id' | 'the_geom'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `area_numbe`.
+         */
+        order?: 'area_numbe' | '-area_numbe';
+        /**
+         * Only rows whose `community` is one of these values, comma-separated.
+         */
+        community?: Array<string>;
+    };
+    url: '/v1/community-areas';
+};
+
+export type ListCommunityAreasErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListCommunityAreasError = ListCommunityAreasErrors[keyof ListCommunityAreasErrors];
+
+export type ListCommunityAreasResponses = {
+    /**
+     * Rows of Boundaries - Community Areas (current).
+     */
+    200: CommunityAreaPage;
+};
+
+export type ListCommunityAreasResponse = ListCommunityAreasResponses[keyof ListCommunityAreasResponses];
+
+export type ListPopulationData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'record_id' | 'geography_type' | 'year' | 'geography' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `record_id`.
+         */
+        order?: 'record_id' | '-record_id';
+        /**
+         * Only rows whose `geography_type` is one of these values, comma-separated.
+         */
+        geography_type?: Array<string>;
+        /**
+         * Only rows whose `year` is one of these values, comma-separated.
+         */
+        year?: Array<number>;
+        /**
+         * Only rows whose `geography` is one of these values, comma-separated.
+         */
+        geography?: Array<string>;
+    };
+    url: '/v1/population';
+};
+
+export type ListPopulationErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListPopulationError = ListPopulationErrors[keyof ListPopulationErrors];
+
+export type ListPopulationResponses = {
+    /**
+     * Rows of Chicago Population Counts.
+     */
+    200: PopulationCountPage;
+};
+
+export type ListPopulationResponse = ListPopulationResponses[keyof ListPopulationResponses];
+
 export type ListCrimesData = {
     body?: never;
     path?: never;
@@ -182,6 +1078,22 @@ export type ListCrimesData = {
          */
         cursor?: string;
         /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'id' | 'case_number' | 'date' | 'block' | 'iucr' | 'primary_type' | 'description' | 'location_description' | 'arrest' | 'domestic' | 'beat' | 'district' | 'ward' | 'community_area' | 'fbi_code' | 'x_coordinate' | 'y_coordinate' | 'year' | 'updated_on' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-date`.
+         */
+        order?: '-date' | 'date' | 'id' | '-id';
+        /**
          * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
          */
         from?: LocalDateTimeInput;
@@ -190,9 +1102,42 @@ export type ListCrimesData = {
          */
         to?: LocalDateTimeInput;
         /**
-         * One or more primary types, comma-separated (for example `THEFT,BATTERY`).
+         * Only rows whose `primary_type` is one of these values, comma-separated.
          */
         primary_type?: Array<string>;
+        /**
+         * Only rows whose `district` is one of these values, comma-separated.
+         */
+        district?: Array<string>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<number>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<string>;
+        /**
+         * Only rows whose `arrest` is one of these values, comma-separated.
+         */
+        arrest?: Array<boolean>;
+        /**
+         * Only rows whose `domestic` is one of these values, comma-separated.
+         */
+        domestic?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
     };
     url: '/v1/crimes';
 };
@@ -203,6 +1148,10 @@ export type ListCrimesErrors = {
      */
     400: Problem;
     /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -212,12 +1161,720 @@ export type ListCrimesError = ListCrimesErrors[keyof ListCrimesErrors];
 
 export type ListCrimesResponses = {
     /**
-     * A page of crimes.
+     * Rows of Crimes - 2001 to Present.
      */
     200: CrimePage;
 };
 
 export type ListCrimesResponse = ListCrimesResponses[keyof ListCrimesResponses];
+
+export type ListServiceRequestsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'sr_number' | 'sr_type' | 'sr_short_code' | 'created_department' | 'owner_department' | 'status' | 'origin' | 'created_date' | 'last_modified_date' | 'closed_date' | 'street_address' | 'city' | 'state' | 'zip_code' | 'street_number' | 'street_direction' | 'street_name' | 'street_type' | 'duplicate' | 'legacy_record' | 'legacy_sr_number' | 'parent_sr_number' | 'community_area' | 'ward' | 'electrical_district' | 'electricity_grid' | 'police_sector' | 'police_district' | 'police_beat' | 'precinct' | 'sanitation_division_days' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-created_date`.
+         */
+        order?: '-created_date' | 'created_date' | 'sr_number' | '-sr_number';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `sr_type` is one of these values, comma-separated.
+         */
+        sr_type?: Array<string>;
+        /**
+         * Only rows whose `status` is one of these values, comma-separated.
+         */
+        status?: Array<string>;
+        /**
+         * Only rows whose `owner_department` is one of these values, comma-separated.
+         */
+        owner_department?: Array<string>;
+        /**
+         * Only rows whose `origin` is one of these values, comma-separated.
+         */
+        origin?: Array<string>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<number>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/service-requests';
+};
+
+export type ListServiceRequestsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListServiceRequestsError = ListServiceRequestsErrors[keyof ListServiceRequestsErrors];
+
+export type ListServiceRequestsResponses = {
+    /**
+     * Rows of 311 Service Requests.
+     */
+    200: ServiceRequestPage;
+};
+
+export type ListServiceRequestsResponse = ListServiceRequestsResponses[keyof ListServiceRequestsResponses];
+
+export type ListBusinessLicensesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'id' | 'license_id' | 'account_number' | 'site_number' | 'legal_name' | 'doing_business_as_name' | 'address' | 'city' | 'state' | 'zip_code' | 'ward' | 'precinct' | 'ward_precinct' | 'police_district' | 'community_area' | 'community_area_name' | 'neighborhood' | 'license_code' | 'license_description' | 'business_activity_id' | 'business_activity' | 'license_number' | 'application_type' | 'application_created_date' | 'application_requirements_complete' | 'payment_date' | 'conditional_approval' | 'license_start_date' | 'expiration_date' | 'license_approved_for_issuance' | 'date_issued' | 'license_status' | 'license_status_change_date' | 'ssa' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-date_issued`.
+         */
+        order?: '-date_issued' | 'date_issued' | 'id' | '-id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `license_description` is one of these values, comma-separated.
+         */
+        license_description?: Array<string>;
+        /**
+         * Only rows whose `license_status` is one of these values, comma-separated.
+         */
+        license_status?: Array<string>;
+        /**
+         * Only rows whose `application_type` is one of these values, comma-separated.
+         */
+        application_type?: Array<string>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<string>;
+        /**
+         * Only rows whose `police_district` is one of these values, comma-separated.
+         */
+        police_district?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/business-licenses';
+};
+
+export type ListBusinessLicensesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListBusinessLicensesError = ListBusinessLicensesErrors[keyof ListBusinessLicensesErrors];
+
+export type ListBusinessLicensesResponses = {
+    /**
+     * Rows of Business Licenses.
+     */
+    200: BusinessLicensePage;
+};
+
+export type ListBusinessLicensesResponse = ListBusinessLicensesResponses[keyof ListBusinessLicensesResponses];
+
+export type ListTrafficCrashesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'crash_record_id' | 'crash_date_est_i' | 'crash_date' | 'posted_speed_limit' | 'traffic_control_device' | 'device_condition' | 'weather_condition' | 'lighting_condition' | 'first_crash_type' | 'trafficway_type' | 'lane_cnt' | 'alignment' | 'roadway_surface_cond' | 'road_defect' | 'report_type' | 'crash_type' | 'intersection_related_i' | 'not_right_of_way_i' | 'hit_and_run_i' | 'damage' | 'date_police_notified' | 'prim_contributory_cause' | 'sec_contributory_cause' | 'street_no' | 'street_direction' | 'street_name' | 'beat_of_occurrence' | 'photos_taken_i' | 'statements_taken_i' | 'dooring_i' | 'work_zone_i' | 'work_zone_type' | 'workers_present_i' | 'num_units' | 'most_severe_injury' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-crash_date`.
+         */
+        order?: '-crash_date' | 'crash_date' | 'crash_record_id' | '-crash_record_id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `crash_type` is one of these values, comma-separated.
+         */
+        crash_type?: Array<string>;
+        /**
+         * Only rows whose `prim_contributory_cause` is one of these values, comma-separated.
+         */
+        prim_contributory_cause?: Array<string>;
+        /**
+         * Only rows whose `first_crash_type` is one of these values, comma-separated.
+         */
+        first_crash_type?: Array<string>;
+        /**
+         * Only rows whose `damage` is one of these values, comma-separated.
+         */
+        damage?: Array<string>;
+        /**
+         * Only rows whose `most_severe_injury` is one of these values, comma-separated.
+         */
+        most_severe_injury?: Array<string>;
+        /**
+         * Only rows whose `weather_condition` is one of these values, comma-separated.
+         */
+        weather_condition?: Array<string>;
+        /**
+         * Only rows whose `hit_and_run_i` is one of these values, comma-separated.
+         */
+        hit_and_run_i?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/traffic-crashes';
+};
+
+export type ListTrafficCrashesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListTrafficCrashesError = ListTrafficCrashesErrors[keyof ListTrafficCrashesErrors];
+
+export type ListTrafficCrashesResponses = {
+    /**
+     * Rows of Traffic Crashes - Crashes.
+     */
+    200: TrafficCrashPage;
+};
+
+export type ListTrafficCrashesResponse = ListTrafficCrashesResponses[keyof ListTrafficCrashesResponses];
+
+export type ListTaxiTripsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'trip_id' | 'taxi_id' | 'trip_start_timestamp' | 'trip_end_timestamp' | 'trip_seconds' | 'trip_miles' | 'pickup_census_tract' | 'dropoff_census_tract' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'payment_type' | 'company' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+         */
+        order?: '-trip_start_timestamp' | 'trip_start_timestamp' | 'trip_id' | '-trip_id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `company` is one of these values, comma-separated.
+         */
+        company?: Array<string>;
+        /**
+         * Only rows whose `payment_type` is one of these values, comma-separated.
+         */
+        payment_type?: Array<string>;
+        /**
+         * Only rows whose `pickup_community_area` is one of these values, comma-separated.
+         */
+        pickup_community_area?: Array<number>;
+        /**
+         * Only rows whose `dropoff_community_area` is one of these values, comma-separated.
+         */
+        dropoff_community_area?: Array<number>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/taxi-trips';
+};
+
+export type ListTaxiTripsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListTaxiTripsError = ListTaxiTripsErrors[keyof ListTaxiTripsErrors];
+
+export type ListTaxiTripsResponses = {
+    /**
+     * Rows of Taxi Trips.
+     */
+    200: TaxiTripPage;
+};
+
+export type ListTaxiTripsResponse = ListTaxiTripsResponses[keyof ListTaxiTripsResponses];
+
+export type ListRideshareTripsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'trip_id' | 'trip_start_timestamp' | 'trip_end_timestamp' | 'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_census_tract' | 'dropoff_census_tract' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'shared_trip_authorized' | 'shared_trip_match' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+         */
+        order?: '-trip_start_timestamp' | 'trip_start_timestamp' | 'trip_id' | '-trip_id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `pickup_community_area` is one of these values, comma-separated.
+         */
+        pickup_community_area?: Array<number>;
+        /**
+         * Only rows whose `dropoff_community_area` is one of these values, comma-separated.
+         */
+        dropoff_community_area?: Array<number>;
+        /**
+         * Only rows whose `shared_trip_authorized` is one of these values, comma-separated.
+         */
+        shared_trip_authorized?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/rideshare-trips';
+};
+
+export type ListRideshareTripsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListRideshareTripsError = ListRideshareTripsErrors[keyof ListRideshareTripsErrors];
+
+export type ListRideshareTripsResponses = {
+    /**
+     * Rows of Transportation Network Providers - Trips.
+     */
+    200: RideshareTripPage;
+};
+
+export type ListRideshareTripsResponse = ListRideshareTripsResponses[keyof ListRideshareTripsResponses];
+
+export type ListCtaStationEntriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'station_id' | 'stationname' | 'date' | 'daytype' | 'rides'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-date`.
+         */
+        order?: '-date' | 'date' | 'station_id' | '-station_id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `station_id` is one of these values, comma-separated.
+         */
+        station_id?: Array<number>;
+        /**
+         * Only rows whose `daytype` is one of these values, comma-separated.
+         */
+        daytype?: Array<string>;
+    };
+    url: '/v1/cta-station-entries';
+};
+
+export type ListCtaStationEntriesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListCtaStationEntriesError = ListCtaStationEntriesErrors[keyof ListCtaStationEntriesErrors];
+
+export type ListCtaStationEntriesResponses = {
+    /**
+     * Rows of CTA - Ridership - 'L' Station Entries - Daily Totals.
+     */
+    200: CtaStationEntryPage;
+};
+
+export type ListCtaStationEntriesResponse = ListCtaStationEntriesResponses[keyof ListCtaStationEntriesResponses];
+
+export type ListCtaStopsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'stop_id' | 'direction_id' | 'stop_name' | 'station_name' | 'station_descriptive_name' | 'map_id' | 'ada' | 'red' | 'blue' | 'g' | 'brn' | 'p' | 'pexp' | 'y' | 'pnk' | 'o' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `stop_id`.
+         */
+        order?: 'stop_id' | '-stop_id';
+        /**
+         * Only rows whose `map_id` is one of these values, comma-separated.
+         */
+        map_id?: Array<number>;
+        /**
+         * Only rows whose `direction_id` is one of these values, comma-separated.
+         */
+        direction_id?: Array<string>;
+        /**
+         * Only rows whose `ada` is one of these values, comma-separated.
+         */
+        ada?: Array<boolean>;
+        /**
+         * Only rows whose `red` is one of these values, comma-separated.
+         */
+        red?: Array<boolean>;
+        /**
+         * Only rows whose `blue` is one of these values, comma-separated.
+         */
+        blue?: Array<boolean>;
+        /**
+         * Only rows whose `g` is one of these values, comma-separated.
+         */
+        g?: Array<boolean>;
+        /**
+         * Only rows whose `brn` is one of these values, comma-separated.
+         */
+        brn?: Array<boolean>;
+        /**
+         * Only rows whose `p` is one of these values, comma-separated.
+         */
+        p?: Array<boolean>;
+        /**
+         * Only rows whose `pexp` is one of these values, comma-separated.
+         */
+        pexp?: Array<boolean>;
+        /**
+         * Only rows whose `y` is one of these values, comma-separated.
+         */
+        y?: Array<boolean>;
+        /**
+         * Only rows whose `pnk` is one of these values, comma-separated.
+         */
+        pnk?: Array<boolean>;
+        /**
+         * Only rows whose `o` is one of these values, comma-separated.
+         */
+        o?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/cta-stops';
+};
+
+export type ListCtaStopsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListCtaStopsError = ListCtaStopsErrors[keyof ListCtaStopsErrors];
+
+export type ListCtaStopsResponses = {
+    /**
+     * Rows of CTA - System Information - List of 'L' Stops.
+     */
+    200: CtaStopPage;
+};
+
+export type ListCtaStopsResponse = ListCtaStopsResponses[keyof ListCtaStopsResponses];
 
 export type GetHealthData = {
     body?: never;

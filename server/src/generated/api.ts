@@ -24,6 +24,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/zip-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Boundaries - ZIP Codes
+         * @description Boundaries - ZIP Codes (portal `gdcf-axmw`), ordered by `objectid` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listZipCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/community-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Boundaries - Community Areas (current)
+         * @description Boundaries - Community Areas (current) (portal `igwz-8jzy`), ordered by `area_numbe` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listCommunityAreas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/population": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Chicago Population Counts
+         * @description Chicago Population Counts (portal `85cm-7uqa`), ordered by `record_id` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listPopulation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/crimes": {
         parameters: {
             query?: never;
@@ -32,10 +92,150 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List crimes
-         * @description Crimes, newest first (by `date`, then `id`). Filter by time and type; page with `cursor`.
+         * List Crimes - 2001 to Present
+         * @description Crimes - 2001 to Present (portal `ijzp-q8t2`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listCrimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List 311 Service Requests
+         * @description 311 Service Requests (portal `v6vf-nfxy`), ordered by `-created_date` unless `order` says otherwise. Filter `from`/`to` on `created_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listServiceRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/business-licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Business Licenses
+         * @description Business Licenses (portal `r5kz-chrr`), ordered by `-date_issued` unless `order` says otherwise. Filter `from`/`to` on `date_issued`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listBusinessLicenses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/traffic-crashes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Traffic Crashes - Crashes
+         * @description Traffic Crashes - Crashes (portal `85ca-t3if`), ordered by `-crash_date` unless `order` says otherwise. Filter `from`/`to` on `crash_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listTrafficCrashes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/taxi-trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Taxi Trips
+         * @description Taxi Trips (portal `wrvz-psew`, `ajtu-isnz`), ordered by `-trip_start_timestamp` unless `order` says otherwise. Filter `from`/`to` on `trip_start_timestamp`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listTaxiTrips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rideshare-trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Transportation Network Providers - Trips
+         * @description Transportation Network Providers - Trips (portal `m6dm-c72p`, `n26f-ihde`, `6dvr-xwnh`), ordered by `-trip_start_timestamp` unless `order` says otherwise. Filter `from`/`to` on `trip_start_timestamp`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listRideshareTrips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cta-station-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List CTA - Ridership - 'L' Station Entries - Daily Totals
+         * @description CTA - Ridership - 'L' Station Entries - Daily Totals (portal `5neh-572f`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listCtaStationEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cta-stops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List CTA - System Information - List of 'L' Stops
+         * @description CTA - System Information - List of 'L' Stops (portal `8pix-ypme`), ordered by `stop_id` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listCtaStops"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,42 +349,475 @@ export interface components {
         DatasetList: {
             data: components["schemas"]["Dataset"][];
         };
-        /** @description One reported incident. Field names and meanings are the portal's. */
+        /** @description One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer. */
+        ZipCode: {
+            /** @description Feature id; unique per polygon feature. */
+            objectid?: number;
+            /** @description ZIP code; one ZIP may span several features. */
+            zip?: string | null;
+            /** @description Area in square feet (State Plane). */
+            shape_area?: number | null;
+            /** @description Perimeter in feet (State Plane). */
+            shape_len?: number | null;
+            /** @description GeoJSON geometry (WGS84). */
+            the_geom?: Record<string, never> | null;
+        };
+        ZipCodePage: {
+            data: components["schemas"]["ZipCode"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer. */
+        CommunityArea: {
+            /** @description Community area number, 1-77. */
+            area_numbe?: number;
+            /** @description Community area name, upper case (e.g. LOOP). */
+            community?: string | null;
+            /** @description Duplicate of area_numbe (shapefile attribute). */
+            area_num_1?: number | null;
+            /** @description Area in square feet (State Plane). */
+            shape_area?: number | null;
+            /** @description Perimeter in feet (State Plane). */
+            shape_len?: number | null;
+            /** @description Dead shapefile attribute (0 in every row). */
+            perimeter?: number | null;
+            /** @description Dead shapefile attribute (0 in every row). */
+            area?: number | null;
+            /** @description Dead shapefile attribute (0 in every row). */
+            comarea?: number | null;
+            /** @description Dead shapefile attribute (0 in every row). */
+            comarea_id?: number | null;
+            /** @description GeoJSON geometry (WGS84). */
+            the_geom?: Record<string, never> | null;
+        };
+        CommunityAreaPage: {
+            data: components["schemas"]["CommunityArea"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Chicago Population Counts. Every column is present unless `fields` selects fewer. */
+        PopulationCount: {
+            /** @description Row id (geography type + year + geography). */
+            record_id?: string;
+            /** @description `Citywide` or ZIP-code rows. */
+            geography_type?: string | null;
+            year?: number | null;
+            /** @description The ZIP code, or the city for the citywide row. */
+            geography?: string | null;
+            population_total?: number | null;
+            population_age_0_17?: number | null;
+            /** @description Age 18 and over. */
+            population_age_18?: number | null;
+            population_age_18_29?: number | null;
+            population_age_30_39?: number | null;
+            population_age_40_49?: number | null;
+            population_age_50_59?: number | null;
+            population_age_60_69?: number | null;
+            /** @description Age 65 and over. */
+            population_age_65?: number | null;
+            population_age_70_79?: number | null;
+            /** @description Age 80 and over. */
+            population_age_80?: number | null;
+            population_female?: number | null;
+            population_male?: number | null;
+            population_latinx?: number | null;
+            population_asian_non_latinx?: number | null;
+            population_black_non_latinx?: number | null;
+            population_white_non_latinx?: number | null;
+            /** @description Other race, non-Latinx (name truncated by the portal). */
+            population_other_race_non?: number | null;
+        };
+        PopulationCountPage: {
+            data: components["schemas"]["PopulationCount"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer. */
         Crime: {
-            /** @description Unique identifier of the record. */
-            id: number;
-            /** @description Chicago Police RD number; not unique. */
-            case_number: string | null;
-            /** @description When the incident occurred (Chicago local time). */
-            date: components["schemas"]["LocalDateTime"] | null;
-            block: string | null;
-            iucr: string | null;
-            primary_type: string | null;
-            description: string | null;
-            location_description: string | null;
-            arrest: boolean | null;
-            domestic: boolean | null;
-            beat: string | null;
-            district: string | null;
-            ward: number | null;
-            community_area: string | null;
-            fbi_code: string | null;
-            x_coordinate: number | null;
-            y_coordinate: number | null;
-            year: number | null;
-            /** @description When the portal last updated the record (Chicago local time). */
-            updated_on: components["schemas"]["LocalDateTime"] | null;
-            latitude: number | null;
-            longitude: number | null;
+            /** @description Unique identifier of the record (the portal row identifier). */
+            id?: number;
+            /** @description Chicago Police RD number; not unique (one row per victim). */
+            case_number?: string | null;
+            /** @description When the incident occurred, Chicago local time. */
+            date?: components["schemas"]["LocalDateTime"] | null;
+            block?: string | null;
+            /** @description Illinois Uniform Crime Reporting code (leading zeros kept). */
+            iucr?: string | null;
+            primary_type?: string | null;
+            description?: string | null;
+            location_description?: string | null;
+            arrest?: boolean | null;
+            domestic?: boolean | null;
+            beat?: string | null;
+            district?: string | null;
+            ward?: number | null;
+            community_area?: string | null;
+            fbi_code?: string | null;
+            /** @description State Plane Illinois East, feet. */
+            x_coordinate?: number | null;
+            y_coordinate?: number | null;
+            year?: number | null;
+            /** @description When the record was last updated, Chicago local time. */
+            updated_on?: components["schemas"]["LocalDateTime"] | null;
+            latitude?: number | null;
+            longitude?: number | null;
             /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
-            geo_zip: string | null;
+            geo_zip?: string | null;
             /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
-            geo_community_area: number | null;
+            geo_community_area?: number | null;
         };
         CrimePage: {
             data: components["schemas"]["Crime"][];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of 311 Service Requests. Every column is present unless `fields` selects fewer. */
+        ServiceRequest: {
+            /** @description Service request number, e.g. SR24-00112233. */
+            sr_number?: string;
+            sr_type?: string | null;
+            sr_short_code?: string | null;
+            created_department?: string | null;
+            owner_department?: string | null;
+            /** @description Open, Completed, Canceled… */
+            status?: string | null;
+            /** @description Phone Call, Internet, Mobile Device… */
+            origin?: string | null;
+            /** @description When the request was created, Chicago local time. */
+            created_date?: components["schemas"]["LocalDateTime"] | null;
+            /** @description Last change, Chicago local time. */
+            last_modified_date?: components["schemas"]["LocalDateTime"] | null;
+            /** @description When the request was closed; null while open. */
+            closed_date?: components["schemas"]["LocalDateTime"] | null;
+            street_address?: string | null;
+            city?: string | null;
+            state?: string | null;
+            /** @description Address ZIP as entered (see geo_zip for the computed one). */
+            zip_code?: string | null;
+            street_number?: string | null;
+            street_direction?: string | null;
+            street_name?: string | null;
+            street_type?: string | null;
+            duplicate?: boolean | null;
+            /** @description Originated in the previous 311 system. */
+            legacy_record?: boolean | null;
+            legacy_sr_number?: string | null;
+            parent_sr_number?: string | null;
+            community_area?: number | null;
+            ward?: number | null;
+            electrical_district?: string | null;
+            electricity_grid?: string | null;
+            police_sector?: string | null;
+            police_district?: string | null;
+            police_beat?: string | null;
+            precinct?: string | null;
+            sanitation_division_days?: string | null;
+            created_hour?: number | null;
+            /** @description 1 = Sunday. */
+            created_day_of_week?: number | null;
+            created_month?: number | null;
+            /** @description State Plane Illinois East, feet. */
+            x_coordinate?: number | null;
+            y_coordinate?: number | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        ServiceRequestPage: {
+            data: components["schemas"]["ServiceRequest"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer. */
+        BusinessLicense: {
+            /** @description License number and term start, e.g. 22308-20060816. */
+            id?: string;
+            license_id?: string | null;
+            account_number?: string | null;
+            site_number?: string | null;
+            legal_name?: string | null;
+            doing_business_as_name?: string | null;
+            address?: string | null;
+            city?: string | null;
+            state?: string | null;
+            /** @description Address ZIP as entered (see geo_zip for the computed one). */
+            zip_code?: string | null;
+            ward?: string | null;
+            precinct?: string | null;
+            ward_precinct?: string | null;
+            police_district?: string | null;
+            /** @description Newer portal column; absent from older exports. */
+            community_area?: string | null;
+            /** @description Newer portal column. */
+            community_area_name?: string | null;
+            /** @description Newer portal column. */
+            neighborhood?: string | null;
+            license_code?: string | null;
+            license_description?: string | null;
+            business_activity_id?: string | null;
+            business_activity?: string | null;
+            license_number?: string | null;
+            /** @description ISSUE, RENEW, C_LOC, C_CAPA, C_EXPA, C_SBA. */
+            application_type?: string | null;
+            application_created_date?: components["schemas"]["LocalDateTime"] | null;
+            application_requirements_complete?: components["schemas"]["LocalDateTime"] | null;
+            payment_date?: components["schemas"]["LocalDateTime"] | null;
+            conditional_approval?: string | null;
+            license_start_date?: components["schemas"]["LocalDateTime"] | null;
+            expiration_date?: components["schemas"]["LocalDateTime"] | null;
+            license_approved_for_issuance?: components["schemas"]["LocalDateTime"] | null;
+            /** @description When the license was issued, Chicago local time. */
+            date_issued?: components["schemas"]["LocalDateTime"] | null;
+            /** @description AAI issued, AAC cancelled, REV revoked, REA revocation appealed. */
+            license_status?: string | null;
+            license_status_change_date?: components["schemas"]["LocalDateTime"] | null;
+            /** @description Special service area. */
+            ssa?: string | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        BusinessLicensePage: {
+            data: components["schemas"]["BusinessLicense"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer. */
+        TrafficCrash: {
+            /** @description Links to the Vehicles and People datasets. */
+            crash_record_id?: string;
+            /** @description Y when the crash date was estimated. */
+            crash_date_est_i?: string | null;
+            /** @description When the crash occurred, Chicago local time. */
+            crash_date?: components["schemas"]["LocalDateTime"] | null;
+            posted_speed_limit?: number | null;
+            traffic_control_device?: string | null;
+            device_condition?: string | null;
+            weather_condition?: string | null;
+            lighting_condition?: string | null;
+            first_crash_type?: string | null;
+            trafficway_type?: string | null;
+            lane_cnt?: number | null;
+            alignment?: string | null;
+            roadway_surface_cond?: string | null;
+            road_defect?: string | null;
+            report_type?: string | null;
+            crash_type?: string | null;
+            intersection_related_i?: string | null;
+            not_right_of_way_i?: string | null;
+            hit_and_run_i?: string | null;
+            damage?: string | null;
+            date_police_notified?: components["schemas"]["LocalDateTime"] | null;
+            prim_contributory_cause?: string | null;
+            sec_contributory_cause?: string | null;
+            street_no?: number | null;
+            street_direction?: string | null;
+            street_name?: string | null;
+            beat_of_occurrence?: string | null;
+            photos_taken_i?: string | null;
+            statements_taken_i?: string | null;
+            dooring_i?: string | null;
+            work_zone_i?: string | null;
+            work_zone_type?: string | null;
+            workers_present_i?: string | null;
+            num_units?: number | null;
+            most_severe_injury?: string | null;
+            injuries_total?: number | null;
+            injuries_fatal?: number | null;
+            injuries_incapacitating?: number | null;
+            injuries_non_incapacitating?: number | null;
+            injuries_reported_not_evident?: number | null;
+            injuries_no_indication?: number | null;
+            injuries_unknown?: number | null;
+            crash_hour?: number | null;
+            /** @description 1 = Sunday. */
+            crash_day_of_week?: number | null;
+            crash_month?: number | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        TrafficCrashPage: {
+            data: components["schemas"]["TrafficCrash"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Taxi Trips. Every column is present unless `fields` selects fewer. */
+        TaxiTrip: {
+            trip_id?: string;
+            /** @description Hashed medallion, stable per taxi. */
+            taxi_id?: string | null;
+            /** @description Chicago local time, rounded to 15 minutes. */
+            trip_start_timestamp?: components["schemas"]["LocalDateTime"] | null;
+            /** @description Chicago local time, rounded to 15 minutes. */
+            trip_end_timestamp?: components["schemas"]["LocalDateTime"] | null;
+            trip_seconds?: number | null;
+            trip_miles?: number | null;
+            pickup_census_tract?: string | null;
+            dropoff_census_tract?: string | null;
+            pickup_community_area?: number | null;
+            dropoff_community_area?: number | null;
+            fare?: number | null;
+            tips?: number | null;
+            tolls?: number | null;
+            extras?: number | null;
+            trip_total?: number | null;
+            payment_type?: string | null;
+            company?: string | null;
+            pickup_centroid_latitude?: number | null;
+            pickup_centroid_longitude?: number | null;
+            dropoff_centroid_latitude?: number | null;
+            dropoff_centroid_longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        TaxiTripPage: {
+            data: components["schemas"]["TaxiTrip"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer. */
+        RideshareTrip: {
+            trip_id?: string;
+            /** @description Chicago local time, rounded to 15 minutes. */
+            trip_start_timestamp?: components["schemas"]["LocalDateTime"] | null;
+            /** @description Chicago local time, rounded to 15 minutes. */
+            trip_end_timestamp?: components["schemas"]["LocalDateTime"] | null;
+            trip_seconds?: number | null;
+            trip_miles?: number | null;
+            /** @description Share of the trip time inside Chicago (2023 on); can exceed 1. */
+            percent_time_chicago?: number | null;
+            /** @description Share of the distance inside Chicago (2023 on). */
+            percent_distance_chicago?: number | null;
+            pickup_census_tract?: string | null;
+            dropoff_census_tract?: string | null;
+            pickup_community_area?: number | null;
+            dropoff_community_area?: number | null;
+            fare?: number | null;
+            tip?: number | null;
+            additional_charges?: number | null;
+            trip_total?: number | null;
+            shared_trip_authorized?: boolean | null;
+            /** @description Matched with another ride (2023 on). */
+            shared_trip_match?: boolean | null;
+            trips_pooled?: number | null;
+            pickup_centroid_latitude?: number | null;
+            pickup_centroid_longitude?: number | null;
+            dropoff_centroid_latitude?: number | null;
+            dropoff_centroid_longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        RideshareTripPage: {
+            data: components["schemas"]["RideshareTrip"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer. */
+        CtaStationEntry: {
+            /** @description Parent station id (4xxxx), = map_id in cta-stops. */
+            station_id?: number;
+            stationname?: string | null;
+            /** Format: date */
+            date?: string;
+            /** @description W weekday, A Saturday, U Sunday or holiday. */
+            daytype?: string | null;
+            /** @description Entries that day, all turnstiles. */
+            rides?: number | null;
+        };
+        CtaStationEntryPage: {
+            data: components["schemas"]["CtaStationEntry"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer. */
+        CtaStop: {
+            /** @description Stop id (3xxxx). */
+            stop_id?: number;
+            /** @description N, S, E or W. */
+            direction_id?: string | null;
+            stop_name?: string | null;
+            station_name?: string | null;
+            station_descriptive_name?: string | null;
+            /** @description Parent station id (4xxxx), = station_id in cta-station-entries. */
+            map_id?: number | null;
+            /** @description Accessible. */
+            ada?: boolean | null;
+            red?: boolean | null;
+            blue?: boolean | null;
+            g?: boolean | null;
+            brn?: boolean | null;
+            p?: boolean | null;
+            pexp?: boolean | null;
+            y?: boolean | null;
+            pnk?: boolean | null;
+            o?: boolean | null;
+            /** @description From the portal `location` point. */
+            latitude?: number | null;
+            /** @description From the portal `location` point. */
+            longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        CtaStopPage: {
+            data: components["schemas"]["CtaStop"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
+        /** @description A page of rows as GeoJSON Point features (RFC 7946); a row without coordinates has a `null` geometry. */
+        PointFeatureCollection: {
+            /** @constant */
+            type: "FeatureCollection";
+            features: {
+                /** @constant */
+                type: "Feature";
+                geometry: {
+                    /** @constant */
+                    type: "Point";
+                    coordinates: number[];
+                } | null;
+                /** @description The row's columns. */
+                properties: Record<string, never>;
+            }[];
+            next_cursor: string | null;
+            total?: number;
         };
     };
     responses: {
@@ -233,6 +866,194 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The copy named by `If-None-Match` (or `If-Modified-Since`) is still current. */
+        NotModified: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `Accept` names no format this endpoint offers. */
+        NotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Rows of Boundaries - ZIP Codes. */
+        ZipCodeList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ZipCodePage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Rows of Boundaries - Community Areas (current). */
+        CommunityAreaList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CommunityAreaPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Rows of Chicago Population Counts. */
+        PopulationCountList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PopulationCountPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Rows of Crimes - 2001 to Present. */
+        CrimeList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CrimePage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of 311 Service Requests. */
+        ServiceRequestList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ServiceRequestPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of Business Licenses. */
+        BusinessLicenseList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BusinessLicensePage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of Traffic Crashes - Crashes. */
+        TrafficCrashList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TrafficCrashPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of Taxi Trips. */
+        TaxiTripList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TaxiTripPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of Transportation Network Providers - Trips. */
+        RideshareTripList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RideshareTripPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of CTA - Ridership - 'L' Station Entries - Daily Totals. */
+        CtaStationEntryList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CtaStationEntryPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Rows of CTA - System Information - List of 'L' Stops. */
+        CtaStopList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CtaStopPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
     };
     parameters: {
         /** @description Rows per page. */
@@ -249,9 +1070,34 @@ export interface components {
          * @example 2014-03-08
          */
         To: components["schemas"]["LocalDateTimeInput"];
+        /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+        Count: "exact";
+        /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
+        ListFormat: "json" | "csv" | "ndjson";
+        /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+        PointListFormat: "json" | "csv" | "ndjson" | "geojson";
+        /**
+         * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         * @example [
+         *       -87.64,
+         *       41.87,
+         *       -87.62,
+         *       41.89
+         *     ]
+         */
+        Bbox: number[];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Changes whenever the data (a sync), the query or the format changes. */
+        ETag: string;
+        /** @description When the dataset was last synced. */
+        LastModified: string;
+        /** @description How long the answer may be reused. */
+        CacheControl: string;
+        /** @description CSV/NDJSON pages (with `limit`) and GeoJSON: `<url>; rel="next"` for the next page. */
+        Link: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -277,6 +1123,103 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listZipCodes: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
+                format?: components["parameters"]["ListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("objectid" | "zip" | "shape_area" | "shape_len" | "the_geom")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `objectid`. */
+                order?: "objectid" | "-objectid";
+                /** @description Only rows whose `zip` is one of these values, comma-separated. */
+                zip?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ZipCodeList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCommunityAreas: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
+                format?: components["parameters"]["ListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("area_numbe" | "community" | "area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id" | "the_geom")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `area_numbe`. */
+                order?: "area_numbe" | "-area_numbe";
+                /** @description Only rows whose `community` is one of these values, comma-separated. */
+                community?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CommunityAreaList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPopulation: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
+                format?: components["parameters"]["ListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("record_id" | "geography_type" | "year" | "geography" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `record_id`. */
+                order?: "record_id" | "-record_id";
+                /** @description Only rows whose `geography_type` is one of these values, comma-separated. */
+                geography_type?: string[];
+                /** @description Only rows whose `year` is one of these values, comma-separated. */
+                year?: number[];
+                /** @description Only rows whose `geography` is one of these values, comma-separated. */
+                geography?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PopulationCountList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listCrimes: {
         parameters: {
             query?: {
@@ -284,6 +1227,14 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("id" | "case_number" | "date" | "block" | "iucr" | "primary_type" | "description" | "location_description" | "arrest" | "domestic" | "beat" | "district" | "ward" | "community_area" | "fbi_code" | "x_coordinate" | "y_coordinate" | "year" | "updated_on" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. */
+                order?: "-date" | "date" | "id" | "-id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
                  * @example 2014-03-01
@@ -294,14 +1245,30 @@ export interface operations {
                  * @example 2014-03-08
                  */
                 to?: components["parameters"]["To"];
+                /** @description Only rows whose `primary_type` is one of these values, comma-separated. */
+                primary_type?: string[];
+                /** @description Only rows whose `district` is one of these values, comma-separated. */
+                district?: string[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: number[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: string[];
+                /** @description Only rows whose `arrest` is one of these values, comma-separated. */
+                arrest?: boolean[];
+                /** @description Only rows whose `domestic` is one of these values, comma-separated. */
+                domestic?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
                 /**
-                 * @description One or more primary types, comma-separated (for example `THEFT,BATTERY`).
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
-                 *       "THEFT",
-                 *       "BATTERY"
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
                  *     ]
                  */
-                primary_type?: string[];
+                bbox?: components["parameters"]["Bbox"];
             };
             header?: never;
             path?: never;
@@ -309,16 +1276,433 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of crimes. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CrimePage"];
-                };
-            };
+            200: components["responses"]["CrimeList"];
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceRequests: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("sr_number" | "sr_type" | "sr_short_code" | "created_department" | "owner_department" | "status" | "origin" | "created_date" | "last_modified_date" | "closed_date" | "street_address" | "city" | "state" | "zip_code" | "street_number" | "street_direction" | "street_name" | "street_type" | "duplicate" | "legacy_record" | "legacy_sr_number" | "parent_sr_number" | "community_area" | "ward" | "electrical_district" | "electricity_grid" | "police_sector" | "police_district" | "police_beat" | "precinct" | "sanitation_division_days" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-created_date`. */
+                order?: "-created_date" | "created_date" | "sr_number" | "-sr_number";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `sr_type` is one of these values, comma-separated. */
+                sr_type?: string[];
+                /** @description Only rows whose `status` is one of these values, comma-separated. */
+                status?: string[];
+                /** @description Only rows whose `owner_department` is one of these values, comma-separated. */
+                owner_department?: string[];
+                /** @description Only rows whose `origin` is one of these values, comma-separated. */
+                origin?: string[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: number[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: number[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceRequestList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listBusinessLicenses: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("id" | "license_id" | "account_number" | "site_number" | "legal_name" | "doing_business_as_name" | "address" | "city" | "state" | "zip_code" | "ward" | "precinct" | "ward_precinct" | "police_district" | "community_area" | "community_area_name" | "neighborhood" | "license_code" | "license_description" | "business_activity_id" | "business_activity" | "license_number" | "application_type" | "application_created_date" | "application_requirements_complete" | "payment_date" | "conditional_approval" | "license_start_date" | "expiration_date" | "license_approved_for_issuance" | "date_issued" | "license_status" | "license_status_change_date" | "ssa" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date_issued`. */
+                order?: "-date_issued" | "date_issued" | "id" | "-id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `license_description` is one of these values, comma-separated. */
+                license_description?: string[];
+                /** @description Only rows whose `license_status` is one of these values, comma-separated. */
+                license_status?: string[];
+                /** @description Only rows whose `application_type` is one of these values, comma-separated. */
+                application_type?: string[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: string[];
+                /** @description Only rows whose `police_district` is one of these values, comma-separated. */
+                police_district?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: string[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BusinessLicenseList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTrafficCrashes: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("crash_record_id" | "crash_date_est_i" | "crash_date" | "posted_speed_limit" | "traffic_control_device" | "device_condition" | "weather_condition" | "lighting_condition" | "first_crash_type" | "trafficway_type" | "lane_cnt" | "alignment" | "roadway_surface_cond" | "road_defect" | "report_type" | "crash_type" | "intersection_related_i" | "not_right_of_way_i" | "hit_and_run_i" | "damage" | "date_police_notified" | "prim_contributory_cause" | "sec_contributory_cause" | "street_no" | "street_direction" | "street_name" | "beat_of_occurrence" | "photos_taken_i" | "statements_taken_i" | "dooring_i" | "work_zone_i" | "work_zone_type" | "workers_present_i" | "num_units" | "most_severe_injury" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-crash_date`. */
+                order?: "-crash_date" | "crash_date" | "crash_record_id" | "-crash_record_id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `crash_type` is one of these values, comma-separated. */
+                crash_type?: string[];
+                /** @description Only rows whose `prim_contributory_cause` is one of these values, comma-separated. */
+                prim_contributory_cause?: string[];
+                /** @description Only rows whose `first_crash_type` is one of these values, comma-separated. */
+                first_crash_type?: string[];
+                /** @description Only rows whose `damage` is one of these values, comma-separated. */
+                damage?: string[];
+                /** @description Only rows whose `most_severe_injury` is one of these values, comma-separated. */
+                most_severe_injury?: string[];
+                /** @description Only rows whose `weather_condition` is one of these values, comma-separated. */
+                weather_condition?: string[];
+                /** @description Only rows whose `hit_and_run_i` is one of these values, comma-separated. */
+                hit_and_run_i?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TrafficCrashList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTaxiTrips: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("trip_id" | "taxi_id" | "trip_start_timestamp" | "trip_end_timestamp" | "trip_seconds" | "trip_miles" | "pickup_census_tract" | "dropoff_census_tract" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "payment_type" | "company" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. */
+                order?: "-trip_start_timestamp" | "trip_start_timestamp" | "trip_id" | "-trip_id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `company` is one of these values, comma-separated. */
+                company?: string[];
+                /** @description Only rows whose `payment_type` is one of these values, comma-separated. */
+                payment_type?: string[];
+                /** @description Only rows whose `pickup_community_area` is one of these values, comma-separated. */
+                pickup_community_area?: number[];
+                /** @description Only rows whose `dropoff_community_area` is one of these values, comma-separated. */
+                dropoff_community_area?: number[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TaxiTripList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRideshareTrips: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("trip_id" | "trip_start_timestamp" | "trip_end_timestamp" | "trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_census_tract" | "dropoff_census_tract" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "shared_trip_authorized" | "shared_trip_match" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. */
+                order?: "-trip_start_timestamp" | "trip_start_timestamp" | "trip_id" | "-trip_id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `pickup_community_area` is one of these values, comma-separated. */
+                pickup_community_area?: number[];
+                /** @description Only rows whose `dropoff_community_area` is one of these values, comma-separated. */
+                dropoff_community_area?: number[];
+                /** @description Only rows whose `shared_trip_authorized` is one of these values, comma-separated. */
+                shared_trip_authorized?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RideshareTripList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCtaStationEntries: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
+                format?: components["parameters"]["ListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("station_id" | "stationname" | "date" | "daytype" | "rides")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. */
+                order?: "-date" | "date" | "station_id" | "-station_id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `station_id` is one of these values, comma-separated. */
+                station_id?: number[];
+                /** @description Only rows whose `daytype` is one of these values, comma-separated. */
+                daytype?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CtaStationEntryList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCtaStops: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("stop_id" | "direction_id" | "stop_name" | "station_name" | "station_descriptive_name" | "map_id" | "ada" | "red" | "blue" | "g" | "brn" | "p" | "pexp" | "y" | "pnk" | "o" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `stop_id`. */
+                order?: "stop_id" | "-stop_id";
+                /** @description Only rows whose `map_id` is one of these values, comma-separated. */
+                map_id?: number[];
+                /** @description Only rows whose `direction_id` is one of these values, comma-separated. */
+                direction_id?: string[];
+                /** @description Only rows whose `ada` is one of these values, comma-separated. */
+                ada?: boolean[];
+                /** @description Only rows whose `red` is one of these values, comma-separated. */
+                red?: boolean[];
+                /** @description Only rows whose `blue` is one of these values, comma-separated. */
+                blue?: boolean[];
+                /** @description Only rows whose `g` is one of these values, comma-separated. */
+                g?: boolean[];
+                /** @description Only rows whose `brn` is one of these values, comma-separated. */
+                brn?: boolean[];
+                /** @description Only rows whose `p` is one of these values, comma-separated. */
+                p?: boolean[];
+                /** @description Only rows whose `pexp` is one of these values, comma-separated. */
+                pexp?: boolean[];
+                /** @description Only rows whose `y` is one of these values, comma-separated. */
+                y?: boolean[];
+                /** @description Only rows whose `pnk` is one of these values, comma-separated. */
+                pnk?: boolean[];
+                /** @description Only rows whose `o` is one of these values, comma-separated. */
+                o?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CtaStopList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };

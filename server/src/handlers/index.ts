@@ -1,13 +1,13 @@
+import { datasetListHandlers } from '../datasets-api/handlers.js';
 import type { AppDeps } from '../deps.js';
 import type { Handlers } from '../operations.js';
-import { listCrimes } from './crimes.js';
 import { listDatasets } from './datasets.js';
 import { getHealth, getReadiness } from './health.js';
 
 export function createHandlers(deps: AppDeps): Handlers {
   return {
     listDatasets: listDatasets(deps),
-    listCrimes: listCrimes(deps),
+    ...datasetListHandlers(deps),
     getHealth: getHealth(),
     getReadiness: getReadiness(deps),
   };

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+
+/** Responses may be reused for a minute; a sync changes the validators, so revalidation is cheap. */
+const CACHE_CONTROL = 'public, max-age=60';
+
+/** When the dataset's last successful sync (or sample load) finished; null if never. */
+export async function lastSyncOf(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
+  const row = (await knex('lakefront.sync_state').whereIn('dataset', datasetKeys).max({ at: 'last_success_at' }).first()) as { at: string | null } | undefined;
+  return row?.at ? new Date(row.at) : null;
+}
+
+/**
+ * Sets `ETag`, `Last-Modified`, `Cache-Control` and `Vary`, and answers 304 when the client's
+ * copy is current. The ETag covers the data version (last sync), the URL and the chosen format,
+ * so any change of query, format or data yields a new one. Returns true when a 304 was sent.
+ */
+export function answerFromCache(req: Request, res: Response, lastSync: Date | null, variant: string): boolean {
+  const version = lastSync ? lastSync.toISOString() : 'never-loaded';
+  const tag = `W/"${createHash('sha1').update(`${version}\n${req.originalUrl}\n${variant}`).digest('base64url').slice(0, 27)}"`;
+  res.setHeader('ETag', tag);
+  res.setHeader('Cache-Control', CACHE_CONTROL);
+  res.setHeader('Vary', 'Accept');
+  if (lastSync) res.setHeader('Last-Modified', lastSync.toUTCString());
+  const ifNoneMatch = req.headers['if-none-match'];
+  const fresh = ifNoneMatch
+    ? ifNoneMatch.split(',').some((candidate) => weakEqual(candidate.trim(), tag) || candidate.trim() === '*')
+    : notModifiedSince(req.headers['if-modified-since'], lastSync);
+  if (fresh) res.status(304).end();
+  return fresh;
+}
+
+function weakEqual(a: string, b: string): boolean {
+  return a.replace(/^W\//, '') === b.replace(/^W\//, '');
+}
+
+function notModifiedSince(header: string | undefined, lastSync: Date | null): boolean {
+  if (!header || !lastSync) return false;
+  const since = Date.parse(header);
+  // HTTP dates have whole seconds.
+  return Number.isFinite(since) && Math.floor(lastSync.getTime() / 1000) * 1000 <= since;
+}

@@ -1,0 +1,113 @@
+import type { Response } from 'express';
+import type { DatasetDefinition } from '../../../core/datasets/index.js';
+import type { AppDeps } from '../deps.js';
+import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
+import { exportRows } from './export-stream.js';
+import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
+import { answerFromCache, lastSyncOf } from './freshness.js';
+import { filteredRows, readListRequest, readPage, type ListRequest } from './list-query.js';
+import { listSurface, type ListSurface } from './surface.js';
+
+/**
+ * `GET /v1/{dataset}` for any dataset, driven by its definition.
+ *
+ * JSON and GeoJSON answer one page (`limit`, default 100). CSV and NDJSON are for bulk pulls:
+ * they stream every row the filters select, in keyset batches, unless `limit` is given, in which
+ * case they answer that one page and put the next page's URL in a `Link: …; rel="next"` header.
+ */
+export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: DatasetDefinition): Handler<K> {
+  const surface = listSurface(dataset);
+  return async ({ query: typedQuery, req, res }) => {
+    const query = typedQuery as Record<string, unknown>;
+    const format = chooseFormat(req, query.format as string | undefined, Boolean(surface.point));
+    const base = readListRequest(surface, query);
+    const request: ListRequest = format === 'geojson' && surface.point ? { ...base, extraColumns: [surface.point.latitude, surface.point.longitude] } : base;
+    if (answerFromCache(req, res, await lastSyncOf(db.knex, [dataset.key]), format)) return RESPONDED;
+
+    const cursor = query.cursor as string | undefined;
+    const limit = query.limit as number;
+    const limitGiven = new URL(req.originalUrl, 'http://localhost').searchParams.has('limit');
+    if ((format === 'csv' || format === 'ndjson') && !limitGiven) {
+      await streamAll(res, format, surface, request, db.knex, cursor);
+      return RESPONDED;
+    }
+    const page = await readPage(db.knex, surface, request, cursor, limit);
+    const total = query.count === 'exact' ? await countRows(db.knex, surface, request) : undefined;
+    if (format === 'json') {
+      const body = { data: page.rows.map((row) => pick(row, request.fields)), next_cursor: page.nextCursor, ...(total === undefined ? {} : { total }) };
+      return body as JsonBodyOf<K>;
+    }
+    if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
+    if (total !== undefined) res.setHeader('X-Total-Count', String(total));
+    res.type(MEDIA_TYPES[format]);
+    if (format === 'geojson') {
+      res.send(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: page.rows.map((row) => feature(row, request.fields, surface.point!)),
+          next_cursor: page.nextCursor,
+          ...(total === undefined ? {} : { total }),
+        }),
+      );
+    } else {
+      res.send(format === 'csv' ? csvLine(request.fields) + page.rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(page.rows, request.fields));
+    }
+    return RESPONDED;
+  };
+}
+
+async function countRows(knex: AppDeps['db']['knex'], surface: ListSurface, request: ListRequest): Promise<number> {
+  const [row] = (await filteredRows(knex, surface, request).count({ total: '*' })) as [{ total: number | string }];
+  return Number(row.total);
+}
+
+function ndjson(rows: readonly Record<string, unknown>[], fields: readonly string[]): string {
+  return rows.map((row) => `${JSON.stringify(pick(row, fields))}\n`).join('');
+}
+
+function nextUrl(originalUrl: string, cursor: string): string {
+  const url = new URL(originalUrl, 'http://localhost');
+  url.searchParams.set('cursor', cursor);
+  return url.pathname + url.search;
+}
+
+async function streamAll(
+  res: Response,
+  format: Extract<ListFormat, 'csv' | 'ndjson'>,
+  surface: ListSurface,
+  request: ListRequest,
+  knex: AppDeps['db']['knex'],
+  cursor: string | undefined,
+): Promise<void> {
+  const batches = exportRows(knex, surface, request, cursor ? { cursor } : {});
+  // Read the first batch before committing to a 200, so a bad cursor still gets its 400.
+  const first = await batches.next();
+  res.status(200).type(MEDIA_TYPES[format]);
+  const encode = (rows: Record<string, unknown>[]) =>
+    format === 'csv' ? rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(rows, request.fields);
+  let closed = false;
+  res.once('close', () => (closed = true));
+  await write(res, format === 'csv' ? csvLine(request.fields) : '');
+  if (!first.done) await write(res, encode(first.value));
+  if (!first.done) {
+    for await (const rows of batches) {
+      if (closed) break;
+      await write(res, encode(rows));
+    }
+  }
+  res.end();
+}
+
+/** Writes and, when the socket buffer is full, waits for it to drain (or for the client to leave). */
+function write(res: Response, chunk: string): Promise<void> {
+  if (!chunk || res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { parseTimeRange } from '../local-time.js';
+import { HttpProblem } from '../problems.js';
+import { SQL_TYPES, type ListSurface, type OrderInfo } from './surface.js';
+
+/** A list request after validation: everything that decides which rows, in which order. */
+export interface ListRequest {
+  /** Columns the client asked for (all by default), in the dataset's column order. */
+  readonly fields: readonly string[];
+  /** Columns read besides `fields`, e.g. the coordinates a GeoJSON answer needs. */
+  readonly extraColumns?: readonly string[];
+  readonly order: OrderInfo;
+  readonly range: { from?: string; to?: string };
+  readonly equals: readonly { column: string; values: readonly unknown[] }[];
+  readonly bbox?: readonly [number, number, number, number];
+}
+
+/**
+ * Reads the typed query (already checked against the spec: names, types, enums) into a
+ * ListRequest. Only what the spec cannot express is checked here: real dates, a non-empty
+ * range, a sane bbox. Every column name used later comes from the surface, never from the URL.
+ */
+export function readListRequest(surface: ListSurface, query: Record<string, unknown>): ListRequest {
+  const orderValue = (query.order as string | undefined) ?? surface.orders[0]!.value;
+  const order = surface.orders.find((item) => item.value === orderValue);
+  if (!order) throw HttpProblem.badParameter('order', `must be one of ${surface.orders.map((item) => item.value).join(', ')}`);
+  const requested = query.fields as string[] | undefined;
+  const fields = requested?.length ? surface.fields.filter((field) => requested.includes(field.name)).map((field) => field.name) : surface.fields.map((field) => field.name);
+  if (requested?.some((name) => !fields.includes(name))) throw HttpProblem.badParameter('fields', 'names a column this dataset does not have');
+  const range = surface.timeColumn ? parseTimeRange(query.from as string | undefined, query.to as string | undefined) : {};
+  const equals = surface.filters
+    .map((filter) => ({ column: filter.column, values: (query[filter.parameter] as unknown[] | undefined) ?? [] }))
+    .filter((item) => item.values.length > 0);
+  const bbox = readBbox(query.bbox as number[] | undefined);
+  return { fields, order, range, equals, ...(bbox ? { bbox } : {}) };
+}
+
+function readBbox(bbox: number[] | undefined): [number, number, number, number] | undefined {
+  if (!bbox) return undefined;
+  const [minLon, minLat, maxLon, maxLat] = bbox as [number, number, number, number];
+  if (!(minLon < maxLon && minLat < maxLat)) throw HttpProblem.badParameter('bbox', 'must be minLon,minLat,maxLon,maxLat with min < max');
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+/** The filtered rows (no order, no paging): shared by pages, exports and `count=exact`. */
+export function filteredRows(knex: Knex, surface: ListSurface, request: ListRequest): Knex.QueryBuilder {
+  const rows = knex(`api.${surface.dataset.table}`);
+  const time = surface.timeColumn;
+  if (time && request.range.from) rows.whereRaw('?? >= ?::timestamp', [time, request.range.from]);
+  if (time && request.range.to) rows.whereRaw('?? < ?::timestamp', [time, request.range.to]);
+  for (const { column, values } of request.equals) rows.whereIn(column, values as never[]);
+  if (request.bbox && surface.point) {
+    const [minLon, minLat, maxLon, maxLat] = request.bbox;
+    rows.whereBetween(surface.point.longitude, [minLon, maxLon]).whereBetween(surface.point.latitude, [minLat, maxLat]);
+  }
+  return rows;
+}
+
+type KeyValue = string | number | boolean | null;
+
+/** Cursors belong to one dataset and one order; any other use is rejected with a 400. */
+function cursorScope(surface: ListSurface, order: OrderInfo): string {
+  return `${surface.dataset.key}:${order.value}`;
+}
+
+/**
+ * One page in keyset order: rows strictly after `cursor`, at most `limit`. NULLs of the order
+ * column count as smaller than any value (`DESC NULLS LAST`, `ASC NULLS FIRST`), which is how the
+ * datasets' indexes are built, so every query below walks an index instead of sorting.
+ */
+export async function readPage(
+  knex: Knex,
+  surface: ListSurface,
+  request: ListRequest,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
+  const { order } = request;
+  const scope = cursorScope(surface, order);
+  const segments = cursor ? segmentsAfter(surface, order, decodeCursor(scope, cursor, order.columns.length)) : [() => undefined];
+  const page: Record<string, unknown>[] = [];
+  // Each segment is one index range; they follow each other in the sort order, so the page is
+  // filled from the first and topped up from the next only when the first runs out.
+  for (const segment of segments) {
+    const rows = filteredRows(knex, surface, request).select([...new Set([...request.fields, ...(request.extraColumns ?? []), ...order.columns])]);
+    segment(rows);
+    orderRows(rows, order);
+    page.push(...((await rows.limit(limit + 1 - page.length)) as Record<string, unknown>[]));
+    if (page.length > limit) break;
+  }
+  const hasMore = page.length > limit;
+  if (hasMore) page.pop();
+  const last = page[page.length - 1];
+  const nextCursor = hasMore && last ? encodeCursor(scope, order.columns.map((column) => last[column] as KeyValue)) : null;
+  return { rows: page, nextCursor };
+}
+
+function orderRows(rows: Knex.QueryBuilder, order: OrderInfo): void {
+  const [first, ...rest] = order.columns as [string, ...string[]];
+  rows.orderBy(first, order.descending ? 'desc' : 'asc', order.descending ? 'last' : 'first');
+  for (const column of rest) rows.orderBy(column, order.descending ? 'desc' : 'asc');
+}
+
+type Segment = (rows: Knex.QueryBuilder) => void;
+
+/** The rows after `key`, as index ranges in sort order. Key columns after the first (the primary key) are never NULL. */
+function segmentsAfter(surface: ListSurface, order: OrderInfo, key: KeyValue[]): Segment[] {
+  const [first, ...rest] = order.columns as [string, ...string[]];
+  const [firstValue, ...restValues] = key;
+  const comparison = order.descending ? '<' : '>';
+  const cast = (column: string) => SQL_TYPES[surface.fields.find((field) => field.name === column)!.type];
+  const tuple = (columns: readonly string[]) => `(${columns.map(() => '??').join(', ')})`;
+  const params = (columns: readonly string[]) => `(${columns.map((column) => `?::${cast(column)}`).join(', ')})`;
+  const after = (columns: readonly string[], values: readonly KeyValue[]): Segment => (rows) =>
+    void rows.whereRaw(`${tuple(columns)} ${comparison} ${params(columns)}`, [...columns, ...values]);
+  const nullGroup: Segment = (rows) => {
+    rows.whereNull(first);
+    if (rest.length) after(rest, restValues)(rows);
+  };
+  if (firstValue === null) {
+    // In the NULL group: its remainder, then (ascending) every non-NULL row.
+    return order.descending ? [nullGroup] : [nullGroup, (rows) => void rows.whereNotNull(first)];
+  }
+  const nonNull = after(order.columns, key);
+  // Descending puts the NULL group after every value.
+  return order.descending ? [nonNull, (rows) => void rows.whereNull(first)] : [nonNull];
+}
