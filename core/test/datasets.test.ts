@@ -1,10 +1,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSample } from '../../ingest/load-sample.js';
-import { datasets, GEO_COLUMNS, SYSTEM_COLUMNS, type ColumnType, type DatasetDefinition } from '../datasets/index.js';
+import { mapSodaRow } from '../../ingest/soda-values.js';
+import { datasets, findDataset, GEO_COLUMNS, SYSTEM_COLUMNS, type ColumnType, type DatasetDefinition } from '../datasets/index.js';
 import type { Database } from '../db/connect.js';
 import { readSodaFixture } from '../testing/fixtures.js';
 import { createTestDatabase } from '../testing/test-database.js';
+import { schemaExampleRows } from './schema-example-rows.js';
 
 /** information_schema.columns.data_type for each definition type. */
 const POSTGRES_TYPE: Record<ColumnType, string> = {
@@ -174,5 +176,23 @@ describe(`dataset tables and views (${process.env.DATABASE_URL ? 'PostgreSQL' : 
     const rows = await db.knex('api.community_areas').select('area_numbe', 'community').orderBy('area_numbe');
     expect(rows.map((row: { area_numbe: number }) => row.area_numbe)).toEqual(Array.from({ length: 77 }, (_, i) => i + 1));
     expect(rows[31]).toEqual({ area_numbe: 32, community: 'LOOP' });
+  });
+});
+
+describe(`rows shaped by the schema notes (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  it('covers every dataset that has no bundled sample', () => {
+    const without = datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key);
+    expect(Object.keys(schemaExampleRows).sort()).toEqual(without.sort());
+  });
+
+  it.each(Object.entries(schemaExampleRows))('%s: maps, stores and serves typed values', async (key, example) => {
+    const dataset = findDataset(key)!;
+    expect(dataset.sourceIds).toContain(example.sourceId);
+    const mapped = mapSodaRow(dataset, example.row, example.sourceId);
+    expect(mapped.problems).toEqual([]);
+    await db.knex(`data.${dataset.table}`).insert(mapped.values);
+    const where = Object.fromEntries(dataset.primaryKey.map((column) => [column, mapped.values[column]]));
+    const served = await db.knex(`api.${dataset.table}`).where(where).first();
+    expect(served).toMatchObject(example.expect);
   });
 });
