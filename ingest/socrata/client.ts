@@ -1,0 +1,114 @@
+import pRetry, { AbortError } from 'p-retry';
+import type { SodaRow } from '../soda-values.js';
+import { oneLine, httpError, SocrataError } from './errors.js';
+
+export interface SodaQuery {
+  readonly select?: string;
+  readonly where?: string | undefined;
+  readonly order?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface RetryNotice {
+  readonly portalId: string;
+  readonly attempt: number;
+  readonly retriesLeft: number;
+  readonly reason: string;
+}
+
+export interface SodaClientOptions {
+  /** Portal root, e.g. `https://data.cityofchicago.org`. */
+  readonly baseUrl: string;
+  /** Sent as `X-App-Token`; never logged, never part of an error. */
+  readonly appToken?: string | undefined;
+  /** Retries after the first attempt (bounded). */
+  readonly retries?: number;
+  readonly minTimeoutMs?: number;
+  readonly maxTimeoutMs?: number;
+  /** Per request, including reading the body. */
+  readonly requestTimeoutMs?: number;
+  readonly onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface SodaClient {
+  /** One page of rows; retried on transient failures, a clear `SocrataError` otherwise. */
+  query(portalId: string, query: SodaQuery): Promise<SodaRow[]>;
+}
+
+export function createSodaClient(options: SodaClientOptions): SodaClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.appToken) headers['x-app-token'] = options.appToken;
+
+  async function attempt(portalId: string, url: string): Promise<SodaRow[]> {
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 120_000) });
+    } catch (error) {
+      throw new SocrataError(`Socrata ${portalId}: portal unreachable (${networkReason(error)})`, 'network');
+    }
+    try {
+      body = await response.text();
+    } catch (error) {
+      throw new SocrataError(`Socrata ${portalId}: response cut off (${networkReason(error)})`, 'truncated', response.status);
+    }
+    if (!response.ok) throw httpError(portalId, response.status, body, response.headers.get('retry-after'));
+    let rows: unknown;
+    try {
+      rows = JSON.parse(body);
+    } catch {
+      throw new SocrataError(`Socrata ${portalId}: response body is not complete JSON (${body.length} characters)`, 'truncated', response.status);
+    }
+    if (!Array.isArray(rows)) throw new SocrataError(`Socrata ${portalId}: expected a JSON array of rows`, 'truncated', response.status);
+    return rows as SodaRow[];
+  }
+
+  return {
+    query(portalId, query) {
+      const url = `${baseUrl}/resource/${encodeURIComponent(portalId)}.json?${searchParams(query)}`;
+      return pRetry(
+        async () => {
+          try {
+            return await attempt(portalId, url);
+          } catch (error) {
+            if (error instanceof SocrataError && !error.retryable) throw new AbortError(error);
+            throw error;
+          }
+        },
+        {
+          retries: options.retries ?? 6,
+          minTimeout: options.minTimeoutMs ?? 500,
+          maxTimeout: options.maxTimeoutMs ?? 30_000,
+          factor: 2,
+          randomize: true,
+          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            if (retriesLeft === 0) return;
+            options.onRetry?.({ portalId, attempt: attemptNumber, retriesLeft, reason: oneLine(error.message) });
+            // Honour Retry-After on top of the backoff p-retry adds next.
+            const wait = error instanceof SocrataError ? error.retryAfterMs : undefined;
+            if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, options.maxTimeoutMs ?? 30_000)));
+          },
+        },
+      ).catch((error: unknown) => {
+        throw error instanceof AbortError ? error.originalError : error;
+      });
+    },
+  };
+}
+
+export function searchParams(query: SodaQuery): string {
+  const params = new URLSearchParams();
+  if (query.select) params.set('$select', query.select);
+  if (query.where) params.set('$where', query.where);
+  if (query.order) params.set('$order', query.order);
+  if (query.limit !== undefined) params.set('$limit', String(query.limit));
+  if (query.offset !== undefined) params.set('$offset', String(query.offset));
+  return params.toString();
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return oneLine(cause?.code ?? cause?.message ?? (error as Error).message ?? 'network error');
+}

@@ -1,0 +1,28 @@
+import type { DatasetDefinition } from '../../core/datasets/index.js';
+import type { Database } from '../../core/db/connect.js';
+import type { DbValue } from '../soda-values.js';
+import type { DatasetSyncSummary } from './summary.js';
+
+/**
+ * Extension points of the sync, filled by other parts of Lakefront (geo enrichment, report
+ * rollups). The sync calls them; it does not know what they do.
+ */
+export interface RowEnricher {
+  /**
+   * Called for every mapped row of a dataset with a `point`, before the row is staged. May set
+   * the GEO_COLUMNS (`geo_zip`, `geo_community_area`) in `values`; those columns are written
+   * only when an enricher is present and the table has them.
+   */
+  enrich(dataset: DatasetDefinition, values: Record<string, DbValue>): void;
+}
+
+export interface SyncHooks {
+  readonly enricher?: RowEnricher;
+  /** Called after each successful sync of a dataset (not when it failed or was locked). */
+  readonly afterSync?: (dataset: DatasetDefinition, summary: DatasetSyncSummary) => Promise<void>;
+}
+
+/** The hooks every sync runs with. Extend here; the sync engine calls this once per run. */
+export async function createSyncHooks(_db: Database): Promise<SyncHooks> {
+  return {};
+}

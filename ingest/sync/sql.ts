@@ -1,0 +1,15 @@
+import type { DatasetDefinition } from '../../core/datasets/index.js';
+
+/** A quoted SQL identifier. Names come from dataset definitions, never from users. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function tableOf(dataset: DatasetDefinition): string {
+  return `data.${ident(dataset.table)}`;
+}
+
+/** The primary key of a row as `text[]`, the same expression wherever keys are compared. */
+export function keyArray(dataset: DatasetDefinition, alias: string): string {
+  return `ARRAY[${dataset.primaryKey.map((column) => `${alias}.${ident(column)}::text`).join(', ')}]`;
+}

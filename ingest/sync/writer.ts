@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
+import type { Database } from '../../core/db/connect.js';
+import type { Watermark } from '../socrata/soql.js';
+import { columnNames, type DbValue } from '../soda-values.js';
+import { stageRows } from './staging.js';
+import { saveWatermark } from './state.js';
+import { ident, keyArray, tableOf } from './sql.js';
+
+/** How one dataset's pages are written: which columns, into which table. */
+export interface WritePlan {
+  readonly dataset: DatasetDefinition;
+  readonly columns: readonly string[];
+  readonly stage: string;
+  readonly upsertSql: string;
+}
+
+/**
+ * Works out the columns to write. The geo columns are written only when an enricher fills them
+ * (otherwise whatever computed them before is left alone).
+ */
+export async function planWrites(knex: Knex, dataset: DatasetDefinition, withGeo: boolean): Promise<WritePlan> {
+  const result = await knex.raw(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'data' AND table_name = ?`, [dataset.table]);
+  const existing = new Set((result.rows as { column_name: string }[]).map((row) => row.column_name));
+  if (existing.size === 0) throw new Error(`table data.${dataset.table} does not exist; run "lakefront migrate"`);
+  const columns = columnNames(dataset);
+  const missing = columns.filter((column) => !existing.has(column));
+  if (missing.length) throw new Error(`table data.${dataset.table} lacks column(s) ${missing.join(', ')}; run "lakefront migrate"`);
+  if (withGeo && dataset.point) columns.push(...Object.values(GEO_COLUMNS).filter((column) => existing.has(column)));
+  const stage = `lakefront_stage_${dataset.table}`;
+  const list = columns.map(ident).join(', ');
+  const updates = columns.filter((column) => !dataset.primaryKey.includes(column)).map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`);
+  const upsertSql =
+    `INSERT INTO ${tableOf(dataset)} (${list}) SELECT ${list} FROM ${ident(stage)} ` +
+    `ON CONFLICT (${dataset.primaryKey.map(ident).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  return { dataset, columns, stage, upsertSql };
+}
+
+/**
+ * Writes one page in one transaction: stage, upsert on the primary key, remember the keys for a
+ * full pass's sweep, and move the watermark. A crash before COMMIT loses the page and keeps the
+ * old watermark, so the rerun reads the page again; after COMMIT both are there.
+ */
+export async function writePage(
+  db: Database,
+  plan: WritePlan,
+  rows: readonly Record<string, DbValue>[],
+  checkpoint: { sourceId: string; watermark: Watermark; recordSeen: boolean },
+): Promise<void> {
+  const { dataset } = plan;
+  await db.knex.transaction(async (trx) => {
+    const list = plan.columns.map(ident).join(', ');
+    await trx.raw(`CREATE TEMP TABLE ${ident(plan.stage)} ON COMMIT DROP AS SELECT ${list} FROM ${tableOf(dataset)} WITH NO DATA`);
+    await stageRows(db.backend, trx, plan.stage, plan.columns, rows);
+    await trx.raw(plan.upsertSql);
+    if (checkpoint.recordSeen) {
+      await trx.raw(`INSERT INTO lakefront.sync_seen (dataset, source_id, row_key) SELECT ?, ?, ${keyArray(dataset, 's')} FROM ${ident(plan.stage)} s`, [
+        dataset.key,
+        checkpoint.sourceId,
+      ]);
+    }
+    await saveWatermark(trx, dataset.key, checkpoint.sourceId, checkpoint.watermark);
+  });
+}

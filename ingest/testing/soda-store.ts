@@ -1,0 +1,137 @@
+import { parseOrder, parseSelect, parseWhere, SYSTEM_FIELDS, type Row, type SodaType } from './soql.js';
+
+export interface StoreQuery {
+  readonly select?: string | null;
+  readonly where?: string | null;
+  readonly order?: string | null;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+interface StoredDataset {
+  readonly types: Map<string, SodaType>;
+  rows: Row[];
+  version: number;
+  sorted?: { order: string; version: number; rows: Row[] };
+}
+
+/**
+ * The rows a test portal serves, per portal id, mutable the way the real portal changes:
+ * every insert or update stamps a new `:updated_at` (one stamp per call, so a batch ties).
+ */
+export class SodaStore {
+  private readonly datasets = new Map<string, StoredDataset>();
+  private clock = Date.parse('2020-01-01T00:00:00.000Z');
+  private rowCounter = 0;
+
+  /** Adds (or replaces) a dataset. Rows without system fields get them. */
+  define(portalId: string, columns: Readonly<Record<string, SodaType>>, rows: readonly Row[] = []): void {
+    const types = new Map<string, SodaType>([...Object.entries(SYSTEM_FIELDS), ...Object.entries(columns)]);
+    for (const row of rows) {
+      const at = Date.parse(String(row[':updated_at']));
+      if (at >= this.clock) this.clock = at + 1;
+    }
+    const stamp = this.tick();
+    this.datasets.set(portalId, { types, rows: rows.map((row) => (row[':id'] ? row : this.stamped({ ...row }, stamp, true))), version: 0 });
+  }
+
+  has(portalId: string): boolean {
+    return this.datasets.has(portalId);
+  }
+
+  types(portalId: string): ReadonlyMap<string, SodaType> {
+    return this.dataset(portalId).types;
+  }
+
+  /** Every row as it stands, in insertion order. */
+  rows(portalId: string): readonly Row[] {
+    return this.dataset(portalId).rows;
+  }
+
+  insert(portalId: string, rows: readonly Row[]): Row[] {
+    const dataset = this.dataset(portalId);
+    const stamp = this.tick();
+    const added = rows.map((row) => this.stamped({ ...row }, stamp, true));
+    dataset.rows.push(...added);
+    dataset.version += 1;
+    return added;
+  }
+
+  /** Applies `changes` (undefined deletes a field) to matching rows; returns how many changed. */
+  update(portalId: string, match: (row: Row) => boolean, changes: Readonly<Record<string, unknown>>): number {
+    const dataset = this.dataset(portalId);
+    const stamp = this.tick();
+    let count = 0;
+    dataset.rows = dataset.rows.map((row) => {
+      if (!match(row)) return row;
+      count += 1;
+      const next: Row = { ...row, ...changes };
+      for (const [field, value] of Object.entries(changes)) if (value === undefined) delete next[field];
+      return this.stamped(next, stamp, false);
+    });
+    dataset.version += 1;
+    return count;
+  }
+
+  remove(portalId: string, match: (row: Row) => boolean): number {
+    const dataset = this.dataset(portalId);
+    const before = dataset.rows.length;
+    dataset.rows = dataset.rows.filter((row) => !match(row));
+    dataset.version += 1;
+    return before - dataset.rows.length;
+  }
+
+  /** Runs a SODA query; throws `SoqlError` for bad SoQL, like the portal answers 400. */
+  query(portalId: string, query: StoreQuery): Row[] {
+    const dataset = this.dataset(portalId);
+    const columns = query.select ? parseSelect(query.select, dataset.types) : [...dataset.types.keys()].filter((name) => !name.startsWith(':'));
+    const predicate = query.where ? parseWhere(query.where, dataset.types) : () => true;
+    const rows = query.order ? this.sorted(dataset, query.order) : dataset.rows;
+    const wanted = query.offset + query.limit;
+    const matches: Row[] = [];
+    for (const row of rows) {
+      if (predicate(row) !== true) continue;
+      matches.push(row);
+      if (matches.length >= wanted) break;
+    }
+    const page = matches.slice(query.offset);
+    const everything = columns.length >= dataset.types.size;
+    return everything ? page : page.map((row) => project(row, columns));
+  }
+
+  private sorted(dataset: StoredDataset, order: string): Row[] {
+    // Sorting a million rows per page would dominate the benchmark: keep the last ordering.
+    if (dataset.sorted?.order === order && dataset.sorted.version === dataset.version) return dataset.sorted.rows;
+    const rows = [...dataset.rows].sort(parseOrder(order, dataset.types));
+    dataset.sorted = { order, version: dataset.version, rows };
+    return rows;
+  }
+
+  private dataset(portalId: string): StoredDataset {
+    const dataset = this.datasets.get(portalId);
+    if (!dataset) throw new Error(`no dataset ${portalId} in the test portal`);
+    return dataset;
+  }
+
+  private tick(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private stamped(row: Row, stamp: string, created: boolean): Row {
+    if (created) {
+      this.rowCounter += 1;
+      row[':id'] = `row-lf${this.rowCounter.toString(36).padStart(8, '0')}`;
+      row[':created_at'] = stamp;
+    }
+    row[':version'] = `rv-lf${this.clock.toString(36)}`;
+    row[':updated_at'] = stamp;
+    return row;
+  }
+}
+
+function project(row: Row, columns: readonly string[]): Row {
+  const result: Row = {};
+  for (const column of columns) if (row[column] !== undefined) result[column] = row[column];
+  return result;
+}
