@@ -3,6 +3,11 @@ import path from 'node:path';
 export interface Config {
   /** `postgres://…` for a real server; absent means the embedded PGlite database. */
   readonly databaseUrl: string | undefined;
+  /**
+   * `postgres://…` of the read-only role the API serves with (`lakefront_api`, see the
+   * least-privilege migration); absent means the API uses `databaseUrl`.
+   */
+  readonly apiDatabaseUrl: string | undefined;
   /** Where the embedded database keeps its files. */
   readonly dataDir: string;
   readonly port: number;
@@ -14,6 +19,7 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    apiDatabaseUrl: env.API_DATABASE_URL || undefined,
     dataDir: path.resolve(env.LAKEFRONT_DATA_DIR ?? '.lakefront'),
     port: parsePort(env.PORT ?? '3000'),
     socrataUrl: (env.LAKEFRONT_SOCRATA_URL ?? 'https://data.cityofchicago.org').replace(/\/+$/, ''),

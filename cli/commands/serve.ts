@@ -2,7 +2,9 @@ import { datasets } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { limitsFromEnv } from '../../server/src/limits.js';
 import { listen } from '../../server/src/listen.js';
+import { openApiDatabase } from './api-database.js';
 import { openDatabase, type CliContext } from '../context.js';
 
 export async function serveCommand(context: CliContext, options: { port?: number }): Promise<void> {
@@ -16,14 +18,22 @@ export async function serveCommand(context: CliContext, options: { port?: number
     // Samples load without boundaries at hand; compute the geo columns once all are in.
     if (loaded.some((result) => !result.skipped)) await recomputeEnrichment(db, undefined, { log });
   }
-  const running = await listen({ db, log }, options.port ?? config.port);
+  const limits = limitsFromEnv();
+  const apiDb = await openApiDatabase(context, db, limits);
+  const running = await listen({ db: apiDb, log, limits }, options.port ?? config.port);
   log.info({ url: `http://localhost:${running.port}`, docs: `http://localhost:${running.port}/docs` }, 'Lakefront is listening');
 
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    await running.close();
-    await db.close();
-    process.exit(0);
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    try {
+      await running.shutdown(limits.shutdownGraceMs);
+      await apiDb.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

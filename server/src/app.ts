@@ -3,6 +3,13 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { AppDeps } from './deps.js';
 import { createHandlers } from './handlers/index.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { exportSlots, Slots } from './middleware/export-slots.js';
+import { createHttpMetrics } from './middleware/metrics.js';
+import { rateLimitPerClient } from './middleware/rate-limit.js';
+import { requestLog } from './middleware/request-log.js';
+import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
+import { requestTimeout } from './middleware/timeout.js';
 import { registerOperations } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec } from './spec.js';
@@ -13,6 +20,21 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+
+  // Cross-cutting guards (server/src/middleware/): ids and logs first, then metrics, headers,
+  // read-only methods, rate limit, timeout, and the bound on concurrent exports.
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const renderProblem = problemHandler(deps.log);
+  const metrics = createHttpMetrics(deps.db);
+  app.use(requestLog(deps.log));
+  app.use(metrics.middleware);
+  app.use(securityHeaders());
+  app.use(corsForReads(limits.corsOrigins));
+  app.use(readOnlyMethods);
+  if (limits.metrics) app.get('/metrics', metrics.endpoint);
+  if (limits.rateLimitPerMinute > 0) app.use(rateLimitPerClient(limits.rateLimitPerMinute));
+  app.use(requestTimeout(limits.requestTimeoutMs, renderProblem));
+  app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
 
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);
@@ -30,6 +52,6 @@ export function createApp(deps: AppDeps): Express {
   registerOperations(app, createHandlers(deps));
 
   app.use(notFound);
-  app.use(problemHandler(deps.log));
+  app.use(renderProblem);
   return app;
 }

@@ -88,7 +88,9 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     if (problem.status === 404 && !problem.detail) problem = new HttpProblem(404, 'Not Found', `No route matches ${req.method} ${req.path}.`);
     if (problem.status >= 500) log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) {
-      res.destroy();
+      // A stream that broke mid-way is cut off; a response already complete (say a 503 sent by
+      // the request timeout before the handler failed) is left as it is.
+      if (!res.writableEnded) res.destroy();
       return;
     }
     const body = {

@@ -12,7 +12,7 @@ interface SyncSummary {
 export function listDatasets({ db }: AppDeps): Handler<'listDatasets'> {
   return async () => {
     const summaries = (await db
-      .knex('lakefront.sync_state')
+      .knex('api.sync_state')
       .select('dataset')
       .sum({ row_count: 'rows_total' })
       .max({ last_loaded_at: 'last_success_at' })

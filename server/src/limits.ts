@@ -1,0 +1,52 @@
+/**
+ * Operational limits of the HTTP server. `createApp` takes them in its deps (tests pass none:
+ * no rate limit); `lakefront serve` reads them from the environment with `limitsFromEnv`.
+ */
+export interface ServerLimits {
+  /** Requests per client IP per minute; 0 turns rate limiting off. */
+  readonly rateLimitPerMinute: number;
+  /** A request that has not started its response after this many ms gets a 503 problem. */
+  readonly requestTimeoutMs: number;
+  /** Postgres cancels a statement of the API after this many ms (answered as 503). */
+  readonly statementTimeoutMs: number;
+  /** CSV/NDJSON exports streaming at the same time; more are answered 503 with Retry-After. */
+  readonly maxConcurrentExports: number;
+  /** Origins allowed by CORS: `*` (public data, the default) or a list of exact origins. */
+  readonly corsOrigins: '*' | readonly string[];
+  /** Serve Prometheus metrics at `GET /metrics`. */
+  readonly metrics: boolean;
+  /** On SIGTERM, requests in flight get this long to finish before their sockets are cut. */
+  readonly shutdownGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  rateLimitPerMinute: 0,
+  requestTimeoutMs: 20_000,
+  statementTimeoutMs: 15_000,
+  maxConcurrentExports: 4,
+  corsOrigins: '*',
+  metrics: true,
+  shutdownGraceMs: 10_000,
+};
+
+/** The production limits: `LAKEFRONT_RATE_LIMIT` (per minute, default 600, 0 = off), and friends. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimits {
+  const origins = (env.LAKEFRONT_CORS_ORIGINS ?? '*').trim();
+  return {
+    rateLimitPerMinute: count(env, 'LAKEFRONT_RATE_LIMIT', 600),
+    requestTimeoutMs: count(env, 'LAKEFRONT_REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs),
+    statementTimeoutMs: count(env, 'LAKEFRONT_STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs),
+    maxConcurrentExports: count(env, 'LAKEFRONT_MAX_EXPORTS', DEFAULT_LIMITS.maxConcurrentExports),
+    corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean),
+    metrics: env.LAKEFRONT_METRICS !== 'off',
+    shutdownGraceMs: count(env, 'LAKEFRONT_SHUTDOWN_GRACE_MS', DEFAULT_LIMITS.shutdownGraceMs),
+  };
+}
+
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`invalid ${name} "${text}": expected a whole number >= 0`);
+  return value;
+}

@@ -1,0 +1,57 @@
+import type { Request, RequestHandler } from 'express';
+import { HttpProblem } from '../problems.js';
+
+/** Formats that stream a whole result set (see the list endpoints' `format` parameter). */
+const STREAMED_FORMATS = new Set(['csv', 'ndjson']);
+const STREAMED_MEDIA = /text\/csv|application\/(x-)?ndjson/i;
+
+/** Whether a request asks for a streamed export, by `format=` or, without it, by `Accept`. */
+export function isExportRequest(req: Request): boolean {
+  if (!req.path.startsWith('/v1/')) return false;
+  const format = new URL(req.originalUrl, 'http://localhost').searchParams.get('format');
+  if (format !== null) return STREAMED_FORMATS.has(format.toLowerCase());
+  return STREAMED_MEDIA.test(req.headers.accept ?? '');
+}
+
+/** A counting semaphore that never waits: a caller either gets a slot or is told to come back. */
+export class Slots {
+  private used = 0;
+  constructor(readonly capacity: number) {}
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** A release function (idempotent), or undefined when every slot is taken. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.used >= this.capacity) return undefined;
+    this.used += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= 1;
+    };
+  }
+}
+
+/**
+ * Bounds concurrent CSV/NDJSON exports: each holds a slot until its response closes (finished or
+ * aborted). Beyond the bound the export is refused with 503 + Retry-After rather than queued, so
+ * a burst of exports cannot exhaust the pool or memory for everyone else.
+ */
+export function exportSlots(slots: Slots): RequestHandler {
+  return (req, res, next) => {
+    if (!isExportRequest(req)) {
+      next();
+      return;
+    }
+    const release = slots.tryAcquire();
+    if (!release) {
+      next(new HttpProblem(503, 'Service Unavailable', `${slots.capacity} exports are already running. Retry shortly.`));
+      return;
+    }
+    res.once('close', release);
+    next();
+  };
+}
