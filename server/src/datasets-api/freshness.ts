@@ -7,7 +7,8 @@ const CACHE_CONTROL = 'public, max-age=60';
 
 /** When the dataset's last successful sync (or sample load) finished; null if never. */
 export async function lastSyncOf(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
-  const row = (await knex('lakefront.sync_state').whereIn('dataset', datasetKeys).max({ at: 'last_success_at' }).first()) as { at: string | null } | undefined;
+  // Through the api view: the API's read-only role cannot read schema lakefront.
+  const row = (await knex('api.sync_state').whereIn('dataset', datasetKeys).max({ at: 'last_success_at' }).first()) as { at: string | null } | undefined;
   return row?.at ? new Date(row.at) : null;
 }
 
