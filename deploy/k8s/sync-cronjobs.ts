@@ -1,0 +1,122 @@
+import { stringify } from 'yaml';
+import type { DatasetDefinition } from '../../core/datasets/index.js';
+
+/** Where the generated manifests live; `npm run deploy:generate` writes it, the manifest test checks it. */
+export const SYNC_CRONJOBS_FILE = new URL('./base/sync-cronjobs.generated.yaml', import.meta.url);
+
+export const IMAGE = 'ghcr.io/lakefront/lakefront:0.1.0';
+
+/**
+ * How often each dataset changes at the source decides how often it is synced. Limits per cadence:
+ * the starting deadline is shorter than the interval (a missed run is skipped, not stacked), the
+ * active deadline stops a hung run so `Forbid` cannot block a dataset for good (the sync resumes
+ * from its watermark next time), and the backoff retries transient failures a few times.
+ */
+const CADENCES = {
+  // Fast-moving incident data: minutes behind the portal.
+  minutes: { startingDeadlineSeconds: 120, activeDeadlineSeconds: 3600, backoffLimit: 2, memoryLimit: '768Mi' },
+  // Large trip tables published in batches: hourly is as fresh as the source.
+  hourly: { startingDeadlineSeconds: 900, activeDeadlineSeconds: 3 * 3600, backoffLimit: 2, memoryLimit: '1Gi' },
+  // Reference data (stops, ridership totals).
+  daily: { startingDeadlineSeconds: 3600, activeDeadlineSeconds: 2 * 3600, backoffLimit: 3, memoryLimit: '768Mi' },
+  // Boundaries and census population change a few times a decade.
+  weekly: { startingDeadlineSeconds: 6 * 3600, activeDeadlineSeconds: 3600, backoffLimit: 3, memoryLimit: '768Mi' },
+} as const;
+
+type Cadence = keyof typeof CADENCES;
+
+/**
+ * One schedule per dataset key (times in America/Chicago). Minutes are staggered so the jobs do not
+ * all start together. A dataset missing here fails generation: every new dataset needs a decision.
+ */
+export const SYNC_SCHEDULES: Readonly<Record<string, { schedule: string; cadence: Cadence }>> = {
+  crimes: { schedule: '*/4 * * * *', cadence: 'minutes' },
+  'service-requests': { schedule: '2-59/5 * * * *', cadence: 'minutes' },
+  'traffic-crashes': { schedule: '3-59/10 * * * *', cadence: 'minutes' },
+  'business-licenses': { schedule: '17 * * * *', cadence: 'hourly' },
+  'taxi-trips': { schedule: '25 * * * *', cadence: 'hourly' },
+  'rideshare-trips': { schedule: '40 * * * *', cadence: 'hourly' },
+  'cta-station-entries': { schedule: '15 6 * * *', cadence: 'daily' },
+  'cta-stops': { schedule: '30 5 * * *', cadence: 'daily' },
+  population: { schedule: '45 4 * * 0', cadence: 'weekly' },
+  'zip-codes': { schedule: '0 4 * * 0', cadence: 'weekly' },
+  'community-areas': { schedule: '10 4 * * 0', cadence: 'weekly' },
+};
+
+export function syncCronJobName(datasetKey: string): string {
+  return `lakefront-sync-${datasetKey}`;
+}
+
+export function syncCronJob(dataset: DatasetDefinition): Record<string, unknown> {
+  const plan = SYNC_SCHEDULES[dataset.key];
+  if (!plan) throw new Error(`no sync schedule for dataset "${dataset.key}": add it to SYNC_SCHEDULES in deploy/k8s/sync-cronjobs.ts`);
+  const limits = CADENCES[plan.cadence];
+  const labels = {
+    'app.kubernetes.io/name': 'lakefront',
+    'app.kubernetes.io/component': 'ingest',
+    'lakefront.io/dataset': dataset.key,
+  };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: syncCronJobName(dataset.key), labels },
+    spec: {
+      schedule: plan.schedule,
+      timeZone: 'America/Chicago',
+      // Never two syncs of one dataset from the scheduler; the advisory lock in `sync` covers manual runs.
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: limits.startingDeadlineSeconds,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: limits.backoffLimit,
+          activeDeadlineSeconds: limits.activeDeadlineSeconds,
+          ttlSecondsAfterFinished: 86400,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+              containers: [
+                {
+                  name: 'sync',
+                  image: IMAGE,
+                  args: ['sync', dataset.key],
+                  envFrom: [{ configMapRef: { name: 'lakefront-config' } }],
+                  env: [
+                    secretEnv('DATABASE_URL'),
+                    secretEnv('SOCRATA_APP_TOKEN', true),
+                  ],
+                  resources: {
+                    requests: { cpu: '200m', memory: '256Mi' },
+                    limits: { cpu: '1', memory: limits.memoryLimit },
+                  },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                },
+              ],
+              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+function secretEnv(key: string, optional = false) {
+  return { name: key, valueFrom: { secretKeyRef: { name: 'lakefront-secrets', key, ...(optional ? { optional: true } : {}) } } };
+}
+
+/** The whole generated file: a header, then one CronJob per dataset, in registry order. */
+export function renderSyncCronJobs(datasets: readonly DatasetDefinition[]): string {
+  const header = [
+    '# GENERATED by deploy/k8s/generate.ts from core/datasets: do not edit by hand.',
+    '# Change deploy/k8s/sync-cronjobs.ts or the datasets, then run `npm run deploy:generate`.',
+    '# One CronJob per dataset; each runs `lakefront sync <dataset>`.',
+  ].join('\n');
+  const documents = datasets.map((dataset) => stringify(syncCronJob(dataset), { lineWidth: 0, aliasDuplicateObjects: false }));
+  return `${header}\n${documents.map((document) => `---\n${document}`).join('')}`;
+}
