@@ -38,6 +38,9 @@ export interface SodaClient {
 
 export function createSodaClient(options: SodaClientOptions): SodaClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    throw new SocrataError(`LAKEFRONT_SOCRATA_URL "${baseUrl}" is not an http(s) URL`, 'config');
+  }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.appToken) headers['x-app-token'] = options.appToken;
 

@@ -2,7 +2,7 @@
  * Errors from the Socrata portal, built in one place from what came over the wire. Messages are
  * one line and never contain the app token (it travels only in a request header).
  */
-export type SocrataFailure = 'http' | 'network' | 'truncated';
+export type SocrataFailure = 'http' | 'network' | 'truncated' | 'config';
 
 export class SocrataError extends Error {
   override readonly name = 'SocrataError';
@@ -21,6 +21,7 @@ export class SocrataError extends Error {
 
   /** Network errors, cut-off bodies, 408, 429 and 5xx are worth another attempt; other 4xx are not. */
   get retryable(): boolean {
+    if (this.failure === 'config') return false;
     if (this.failure !== 'http') return true;
     const status = this.status ?? 0;
     return status === 408 || status === 429 || status >= 500;
