@@ -62,3 +62,20 @@ export function recordIngestRun(dataset: string, outcome: 'success' | 'failure',
   ingestDuration.observe({ dataset }, durationMs / 1000);
   if (outcome === 'success') ingestLastSuccess.set({ dataset }, Date.now() / 1000);
 }
+
+/** What the sync engine knows at the end of a run of one dataset (a `DatasetSyncSummary`). */
+export interface IngestRunSummary {
+  readonly dataset: string;
+  readonly status: string;
+  readonly retries: number;
+  readonly durationMs: number;
+  readonly sources: readonly { readonly rowsRead: number }[];
+}
+
+/** Records a finished sync run: rows, retries, duration, outcome. A skipped (locked) run is not a run. */
+export function recordIngestSummary(summary: IngestRunSummary): void {
+  if (summary.status === 'locked') return;
+  recordIngestRows(summary.dataset, summary.sources.reduce((total, source) => total + source.rowsRead, 0));
+  if (summary.retries > 0) ingestRetries.inc({ dataset: summary.dataset }, summary.retries);
+  recordIngestRun(summary.dataset, summary.status === 'synced' ? 'success' : 'failure', summary.durationMs);
+}

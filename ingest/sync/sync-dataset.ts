@@ -1,6 +1,7 @@
 import { sourceIdsOf, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
 import type { Logger } from '../../core/log.js';
+import { recordIngestSummary } from '../../core/metrics.js';
 import { createSodaClient, type SodaClient, type SodaClientOptions } from '../socrata/client.js';
 import type { SyncHooks } from './hooks.js';
 import { tryLockDataset } from './lock.js';
@@ -77,6 +78,7 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
     await release().catch(() => undefined);
   }
   summary.durationMs = Date.now() - started;
+  recordIngestSummary(summary);
   if (summary.status === 'synced') {
     const rows = summary.sources.reduce((total, source) => total + source.rowsRead, 0);
     log.info({ dataset: dataset.key, rows_read: rows, retries: summary.retries, duration_ms: summary.durationMs }, `synced ${dataset.key}`);
