@@ -150,7 +150,8 @@ function draft(dataset: DatasetDefinition) {
   const schemas = {
     [name]: {
       type: 'object',
-      description: `One row of ${title}. Every column is present unless \`fields\` selects fewer.`,
+      description: `One row of ${title}. Every column is present unless \`fields\` selects fewer; the key (${dataset.primaryKey.map((column) => `\`${column}\``).join(', ')}) always is.`,
+      required: [...dataset.primaryKey],
       properties,
     },
     [`${name}Page`]: {

@@ -44,7 +44,8 @@ function fromValidator(error: ValidatorError): HttpProblem {
   const errors: ParameterError[] = (error.errors ?? []).map((item) => {
     const segments = (item.path ?? '').split(/[./]/).filter(Boolean);
     const location = segments[0] as ParameterError['in'];
-    const name = segments.slice(1).join('.') || segments[0] || 'request';
+    // An array item (`fields.0`) is reported under its parameter: clients look for `fields`.
+    const name = segments.slice(1).filter((segment) => !/^\d+$/.test(segment)).join('.') || segments[0] || 'request';
     const message = (item.message ?? 'is invalid').replace(/^must/, 'must');
     return { name, in: location, message };
   });

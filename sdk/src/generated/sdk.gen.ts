@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ListBusinessLicensesData, ListBusinessLicensesErrors, ListBusinessLicensesResponses, ListCommunityAreasData, ListCommunityAreasErrors, ListCommunityAreasResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListCtaStationEntriesData, ListCtaStationEntriesErrors, ListCtaStationEntriesResponses, ListCtaStopsData, ListCtaStopsErrors, ListCtaStopsResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses, ListPopulationData, ListPopulationErrors, ListPopulationResponses, ListRideshareTripsData, ListRideshareTripsErrors, ListRideshareTripsResponses, ListServiceRequestsData, ListServiceRequestsErrors, ListServiceRequestsResponses, ListTaxiTripsData, ListTaxiTripsErrors, ListTaxiTripsResponses, ListTrafficCrashesData, ListTrafficCrashesErrors, ListTrafficCrashesResponses, ListZipCodesData, ListZipCodesErrors, ListZipCodesResponses } from './types.gen.js';
+import type { GetBusinessLicensesIssuedData, GetBusinessLicensesIssuedErrors, GetBusinessLicensesIssuedResponses, GetCrimesByZipData, GetCrimesByZipErrors, GetCrimesByZipResponses, GetCrimesPerCapitaData, GetCrimesPerCapitaErrors, GetCrimesPerCapitaResponses, GetCrimeTrendsData, GetCrimeTrendsErrors, GetCrimeTrendsResponses, GetCtaStationRidesMonthlyData, GetCtaStationRidesMonthlyErrors, GetCtaStationRidesMonthlyResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetServiceRequestsByTypeData, GetServiceRequestsByTypeErrors, GetServiceRequestsByTypeResponses, GetTrafficCrashesMonthlyData, GetTrafficCrashesMonthlyErrors, GetTrafficCrashesMonthlyResponses, GetTripsByCommunityAreaData, GetTripsByCommunityAreaErrors, GetTripsByCommunityAreaResponses, ListBusinessLicensesData, ListBusinessLicensesErrors, ListBusinessLicensesResponses, ListCommunityAreasData, ListCommunityAreasErrors, ListCommunityAreasResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListCtaStationEntriesData, ListCtaStationEntriesErrors, ListCtaStationEntriesResponses, ListCtaStopsData, ListCtaStopsErrors, ListCtaStopsResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses, ListPopulationData, ListPopulationErrors, ListPopulationResponses, ListRideshareTripsData, ListRideshareTripsErrors, ListRideshareTripsResponses, ListServiceRequestsData, ListServiceRequestsErrors, ListServiceRequestsResponses, ListTaxiTripsData, ListTaxiTripsErrors, ListTaxiTripsResponses, ListTrafficCrashesData, ListTrafficCrashesErrors, ListTrafficCrashesResponses, ListZipCodesData, ListZipCodesErrors, ListZipCodesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -228,6 +228,112 @@ export const listCtaStops = <ThrowOnError extends boolean = false>(options?: Opt
             bbox: { array: { explode: false } }
         } },
     url: '/v1/cta-stops',
+    ...options
+});
+
+/**
+ * Crimes by ZIP code and type
+ *
+ * Crime incidents per ZIP code and primary type with `date` in [`from`, `to`) (Chicago local dates).
+ * Served from daily and monthly rollups refreshed after each sync. ZIPs are Lakefront's `geo_zip`;
+ * crimes without one (no coordinates, or outside every ZIP) are not counted. An empty result is `[]`.
+ *
+ */
+export const getCrimesByZip = <ThrowOnError extends boolean = false>(options: Options<GetCrimesByZipData, ThrowOnError>) => (options.client ?? client).get<GetCrimesByZipResponses, GetCrimesByZipErrors, ThrowOnError>({
+    querySerializer: { parameters: { primary_type: { array: { explode: false } }, zip: { array: { explode: false } } } },
+    url: '/v1/reports/crimes/by-zip',
+    ...options
+});
+
+/**
+ * Crime trend of a ZIP code
+ *
+ * Crimes per day, week (starting Monday) or month in one ZIP code, optionally within [`from`, `to`).
+ * `period` is the first day of the period. Periods without crimes are absent.
+ *
+ */
+export const getCrimeTrends = <ThrowOnError extends boolean = false>(options: Options<GetCrimeTrendsData, ThrowOnError>) => (options.client ?? client).get<GetCrimeTrendsResponses, GetCrimeTrendsErrors, ThrowOnError>({ url: '/v1/reports/crimes/trends', ...options });
+
+/**
+ * Crimes per 1,000 residents by ZIP code and year
+ *
+ * Crimes in a ZIP code and calendar year, with that year's population from the `population`
+ * dataset and the rate per 1,000 residents. Only years with a population count appear.
+ *
+ */
+export const getCrimesPerCapita = <ThrowOnError extends boolean = false>(options?: Options<GetCrimesPerCapitaData, ThrowOnError>) => (options?.client ?? client).get<GetCrimesPerCapitaResponses, GetCrimesPerCapitaErrors, ThrowOnError>({
+    querySerializer: { parameters: { zip: { array: { explode: false } }, year: { array: { explode: false } } } },
+    url: '/v1/reports/crimes/per-capita',
+    ...options
+});
+
+/**
+ * 311 requests by type and status per ZIP code
+ *
+ * 311 service requests per ZIP code (`geo_zip`), request type and status, with the median
+ * number of days from creation to closing over the closed ones (`null` when none is closed).
+ *
+ */
+export const getServiceRequestsByType = <ThrowOnError extends boolean = false>(options?: Options<GetServiceRequestsByTypeData, ThrowOnError>) => (options?.client ?? client).get<GetServiceRequestsByTypeResponses, GetServiceRequestsByTypeErrors, ThrowOnError>({
+    querySerializer: { parameters: {
+            zip: { array: { explode: false } },
+            sr_type: { array: { explode: false } },
+            status: { array: { explode: false } }
+        } },
+    url: '/v1/reports/service-requests/by-type',
+    ...options
+});
+
+/**
+ * Business licenses issued per ZIP code per month
+ *
+ * Licenses with `date_issued` in each month, per ZIP code (`geo_zip`): `count` counts every
+ * issued license (renewals included), `new_count` only new ones (`application_type` ISSUE).
+ * `from`/`to` select months by their first day.
+ *
+ */
+export const getBusinessLicensesIssued = <ThrowOnError extends boolean = false>(options?: Options<GetBusinessLicensesIssuedData, ThrowOnError>) => (options?.client ?? client).get<GetBusinessLicensesIssuedResponses, GetBusinessLicensesIssuedErrors, ThrowOnError>({
+    querySerializer: { parameters: { zip: { array: { explode: false } } } },
+    url: '/v1/reports/business-licenses/issued',
+    ...options
+});
+
+/**
+ * Traffic crashes per ZIP code per month, with injuries and fatalities
+ *
+ * Crashes with `crash_date` in each month per ZIP code (`geo_zip`), with the sums of
+ * `injuries_total` and `injuries_fatal`. `from`/`to` select months by their first day.
+ *
+ */
+export const getTrafficCrashesMonthly = <ThrowOnError extends boolean = false>(options?: Options<GetTrafficCrashesMonthlyData, ThrowOnError>) => (options?.client ?? client).get<GetTrafficCrashesMonthlyResponses, GetTrafficCrashesMonthlyErrors, ThrowOnError>({
+    querySerializer: { parameters: { zip: { array: { explode: false } } } },
+    url: '/v1/reports/traffic-crashes/monthly',
+    ...options
+});
+
+/**
+ * Taxi and rideshare trips per pickup community area per month
+ *
+ * Trips starting in each month per pickup community area (the portal's `pickup_community_area`),
+ * for taxis and rideshare separately, with the average fare over trips that have one.
+ * `from`/`to` select months by their first day.
+ *
+ */
+export const getTripsByCommunityArea = <ThrowOnError extends boolean = false>(options?: Options<GetTripsByCommunityAreaData, ThrowOnError>) => (options?.client ?? client).get<GetTripsByCommunityAreaResponses, GetTripsByCommunityAreaErrors, ThrowOnError>({
+    querySerializer: { parameters: { service: { array: { explode: false } }, community_area: { array: { explode: false } } } },
+    url: '/v1/reports/trips/by-community-area',
+    ...options
+});
+
+/**
+ * CTA 'L' rides per station per month
+ *
+ * Station entries summed per station and month. `from`/`to` select months by their first day.
+ *
+ */
+export const getCtaStationRidesMonthly = <ThrowOnError extends boolean = false>(options?: Options<GetCtaStationRidesMonthlyData, ThrowOnError>) => (options?.client ?? client).get<GetCtaStationRidesMonthlyResponses, GetCtaStationRidesMonthlyErrors, ThrowOnError>({
+    querySerializer: { parameters: { station_id: { array: { explode: false } } } },
+    url: '/v1/reports/cta-station-entries/monthly',
     ...options
 });
 

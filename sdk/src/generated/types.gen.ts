@@ -70,13 +70,13 @@ export type DatasetList = {
 };
 
 /**
- * One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer.
+ * One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer; the key (`objectid`) always is.
  */
 export type ZipCode = {
     /**
      * Feature id; unique per polygon feature.
      */
-    objectid?: number;
+    objectid: number;
     /**
      * ZIP code; one ZIP may span several features.
      */
@@ -110,13 +110,13 @@ export type ZipCodePage = {
 };
 
 /**
- * One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer.
+ * One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer; the key (`area_numbe`) always is.
  */
 export type CommunityArea = {
     /**
      * Community area number, 1-77.
      */
-    area_numbe?: number;
+    area_numbe: number;
     /**
      * Community area name, upper case (e.g. LOOP).
      */
@@ -170,13 +170,13 @@ export type CommunityAreaPage = {
 };
 
 /**
- * One row of Chicago Population Counts. Every column is present unless `fields` selects fewer.
+ * One row of Chicago Population Counts. Every column is present unless `fields` selects fewer; the key (`record_id`) always is.
  */
 export type PopulationCount = {
     /**
      * Row id (geography type + year + geography).
      */
-    record_id?: string;
+    record_id: string;
     /**
      * `Citywide` or ZIP-code rows.
      */
@@ -231,13 +231,13 @@ export type PopulationCountPage = {
 };
 
 /**
- * One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer.
+ * One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer; the key (`id`) always is.
  */
 export type Crime = {
     /**
      * Unique identifier of the record (the portal row identifier).
      */
-    id?: number;
+    id: number;
     /**
      * Chicago Police RD number; not unique (one row per victim).
      */
@@ -296,13 +296,13 @@ export type CrimePage = {
 };
 
 /**
- * One row of 311 Service Requests. Every column is present unless `fields` selects fewer.
+ * One row of 311 Service Requests. Every column is present unless `fields` selects fewer; the key (`sr_number`) always is.
  */
 export type ServiceRequest = {
     /**
      * Service request number, e.g. SR24-00112233.
      */
-    sr_number?: string;
+    sr_number: string;
     sr_type?: string | null;
     sr_short_code?: string | null;
     created_department?: string | null;
@@ -390,13 +390,13 @@ export type ServiceRequestPage = {
 };
 
 /**
- * One row of Business Licenses. Every column is present unless `fields` selects fewer.
+ * One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`id`) always is.
  */
 export type BusinessLicense = {
     /**
      * License number and term start, e.g. 22308-20060816.
      */
-    id?: string;
+    id: string;
     license_id?: string | null;
     account_number?: string | null;
     site_number?: string | null;
@@ -479,13 +479,13 @@ export type BusinessLicensePage = {
 };
 
 /**
- * One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer.
+ * One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer; the key (`crash_record_id`) always is.
  */
 export type TrafficCrash = {
     /**
      * Links to the Vehicles and People datasets.
      */
-    crash_record_id?: string;
+    crash_record_id: string;
     /**
      * Y when the crash date was estimated.
      */
@@ -564,10 +564,10 @@ export type TrafficCrashPage = {
 };
 
 /**
- * One row of Taxi Trips. Every column is present unless `fields` selects fewer.
+ * One row of Taxi Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is.
  */
 export type TaxiTrip = {
-    trip_id?: string;
+    trip_id: string;
     /**
      * Hashed medallion, stable per taxi.
      */
@@ -620,10 +620,10 @@ export type TaxiTripPage = {
 };
 
 /**
- * One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer.
+ * One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is.
  */
 export type RideshareTrip = {
-    trip_id?: string;
+    trip_id: string;
     /**
      * Chicago local time, rounded to 15 minutes.
      */
@@ -683,15 +683,15 @@ export type RideshareTripPage = {
 };
 
 /**
- * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer.
+ * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`station_id`, `date`) always is.
  */
 export type CtaStationEntry = {
     /**
      * Parent station id (4xxxx), = map_id in cta-stops.
      */
-    station_id?: number;
+    station_id: number;
     stationname?: string | null;
-    date?: string;
+    date: string;
     /**
      * W weekday, A Saturday, U Sunday or holiday.
      */
@@ -715,13 +715,13 @@ export type CtaStationEntryPage = {
 };
 
 /**
- * One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer.
+ * One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer; the key (`stop_id`) always is.
  */
 export type CtaStop = {
     /**
      * Stop id (3xxxx).
      */
-    stop_id?: number;
+    stop_id: number;
     /**
      * N, S, E or W.
      */
@@ -801,6 +801,102 @@ export type PointFeatureCollection = {
     total?: number;
 };
 
+export type LocalDateInput = string;
+
+/**
+ * A calendar date (`YYYY-MM-DD`); for a period, its first day.
+ */
+export type LocalDate = string;
+
+export type CrimesByZipReport = {
+    data: Array<{
+        zip: string;
+        primary_type: string | null;
+        count: number;
+    }>;
+};
+
+export type CrimeTrendReport = {
+    data: Array<{
+        zip: string;
+        period: LocalDate;
+        count: number;
+    }>;
+};
+
+export type CrimesPerCapitaReport = {
+    data: Array<{
+        zip: string;
+        year: number;
+        /**
+         * Crimes in the ZIP that year.
+         */
+        count: number;
+        /**
+         * Residents that year (`population_total`).
+         */
+        population: number;
+        /**
+         * Crimes per 1,000 residents, two decimals.
+         */
+        per_1000: number;
+    }>;
+};
+
+export type ServiceRequestsByTypeReport = {
+    data: Array<{
+        zip: string;
+        sr_type: string | null;
+        status: string | null;
+        count: number;
+        /**
+         * Median of `closed_date - created_date` in days over closed requests, two decimals.
+         */
+        median_days_to_close: number | null;
+    }>;
+};
+
+export type BusinessLicensesIssuedReport = {
+    data: Array<{
+        zip: string;
+        month: LocalDate;
+        count: number;
+        new_count: number;
+    }>;
+};
+
+export type TrafficCrashesMonthlyReport = {
+    data: Array<{
+        zip: string;
+        month: LocalDate;
+        crashes: number;
+        injuries: number;
+        fatalities: number;
+    }>;
+};
+
+export type TripsByCommunityAreaReport = {
+    data: Array<{
+        service: 'taxi' | 'rideshare';
+        community_area: number;
+        month: LocalDate;
+        trips: number;
+        /**
+         * Mean `fare` in dollars over trips with a fare, two decimals.
+         */
+        average_fare: number | null;
+    }>;
+};
+
+export type CtaStationRidesMonthlyReport = {
+    data: Array<{
+        station_id: number;
+        stationname: string | null;
+        month: LocalDate;
+        rides: number;
+    }>;
+};
+
 /**
  * Rows per page.
  */
@@ -845,6 +941,31 @@ export type Bbox = [
     number,
     number
 ];
+
+/**
+ * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+ */
+export type ReportFrom = LocalDateInput;
+
+/**
+ * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+ */
+export type ReportTo = LocalDateInput;
+
+/**
+ * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+ */
+export type ReportFromRequired = LocalDateInput;
+
+/**
+ * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+ */
+export type ReportToRequired = LocalDateInput;
+
+/**
+ * Only these ZIP codes, comma-separated.
+ */
+export type ZipList = Array<string>;
 
 export type ListDatasetsData = {
     body?: never;
@@ -1875,6 +1996,350 @@ export type ListCtaStopsResponses = {
 };
 
 export type ListCtaStopsResponse = ListCtaStopsResponses[keyof ListCtaStopsResponses];
+
+export type GetCrimesByZipData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to: LocalDateInput;
+        /**
+         * Only these primary types, comma-separated.
+         */
+        primary_type?: Array<string>;
+        /**
+         * Only these ZIP codes, comma-separated.
+         */
+        zip?: Array<string>;
+    };
+    url: '/v1/reports/crimes/by-zip';
+};
+
+export type GetCrimesByZipErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetCrimesByZipError = GetCrimesByZipErrors[keyof GetCrimesByZipErrors];
+
+export type GetCrimesByZipResponses = {
+    /**
+     * Counts per ZIP and primary type, ordered by ZIP then type.
+     */
+    200: CrimesByZipReport;
+};
+
+export type GetCrimesByZipResponse = GetCrimesByZipResponses[keyof GetCrimesByZipResponses];
+
+export type GetCrimeTrendsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The ZIP code.
+         */
+        zip: string;
+        /**
+         * Length of each period.
+         */
+        interval: 'day' | 'week' | 'month';
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/crimes/trends';
+};
+
+export type GetCrimeTrendsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetCrimeTrendsError = GetCrimeTrendsErrors[keyof GetCrimeTrendsErrors];
+
+export type GetCrimeTrendsResponses = {
+    /**
+     * Counts per period, oldest first.
+     */
+    200: CrimeTrendReport;
+};
+
+export type GetCrimeTrendsResponse = GetCrimeTrendsResponses[keyof GetCrimeTrendsResponses];
+
+export type GetCrimesPerCapitaData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these ZIP codes, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only these years, comma-separated.
+         */
+        year?: Array<number>;
+    };
+    url: '/v1/reports/crimes/per-capita';
+};
+
+export type GetCrimesPerCapitaErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetCrimesPerCapitaError = GetCrimesPerCapitaErrors[keyof GetCrimesPerCapitaErrors];
+
+export type GetCrimesPerCapitaResponses = {
+    /**
+     * One row per ZIP and year, ordered by ZIP then year.
+     */
+    200: CrimesPerCapitaReport;
+};
+
+export type GetCrimesPerCapitaResponse = GetCrimesPerCapitaResponses[keyof GetCrimesPerCapitaResponses];
+
+export type GetServiceRequestsByTypeData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these ZIP codes, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only these request types, comma-separated.
+         */
+        sr_type?: Array<string>;
+        /**
+         * Only these statuses, comma-separated.
+         */
+        status?: Array<string>;
+    };
+    url: '/v1/reports/service-requests/by-type';
+};
+
+export type GetServiceRequestsByTypeErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetServiceRequestsByTypeError = GetServiceRequestsByTypeErrors[keyof GetServiceRequestsByTypeErrors];
+
+export type GetServiceRequestsByTypeResponses = {
+    /**
+     * One row per ZIP, type and status.
+     */
+    200: ServiceRequestsByTypeReport;
+};
+
+export type GetServiceRequestsByTypeResponse = GetServiceRequestsByTypeResponses[keyof GetServiceRequestsByTypeResponses];
+
+export type GetBusinessLicensesIssuedData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these ZIP codes, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/business-licenses/issued';
+};
+
+export type GetBusinessLicensesIssuedErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetBusinessLicensesIssuedError = GetBusinessLicensesIssuedErrors[keyof GetBusinessLicensesIssuedErrors];
+
+export type GetBusinessLicensesIssuedResponses = {
+    /**
+     * One row per ZIP and month.
+     */
+    200: BusinessLicensesIssuedReport;
+};
+
+export type GetBusinessLicensesIssuedResponse = GetBusinessLicensesIssuedResponses[keyof GetBusinessLicensesIssuedResponses];
+
+export type GetTrafficCrashesMonthlyData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these ZIP codes, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/traffic-crashes/monthly';
+};
+
+export type GetTrafficCrashesMonthlyErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetTrafficCrashesMonthlyError = GetTrafficCrashesMonthlyErrors[keyof GetTrafficCrashesMonthlyErrors];
+
+export type GetTrafficCrashesMonthlyResponses = {
+    /**
+     * One row per ZIP and month.
+     */
+    200: TrafficCrashesMonthlyReport;
+};
+
+export type GetTrafficCrashesMonthlyResponse = GetTrafficCrashesMonthlyResponses[keyof GetTrafficCrashesMonthlyResponses];
+
+export type GetTripsByCommunityAreaData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these services, comma-separated.
+         */
+        service?: Array<'taxi' | 'rideshare'>;
+        /**
+         * Only these pickup community areas (1-77), comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/trips/by-community-area';
+};
+
+export type GetTripsByCommunityAreaErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetTripsByCommunityAreaError = GetTripsByCommunityAreaErrors[keyof GetTripsByCommunityAreaErrors];
+
+export type GetTripsByCommunityAreaResponses = {
+    /**
+     * One row per service, community area and month.
+     */
+    200: TripsByCommunityAreaReport;
+};
+
+export type GetTripsByCommunityAreaResponse = GetTripsByCommunityAreaResponses[keyof GetTripsByCommunityAreaResponses];
+
+export type GetCtaStationRidesMonthlyData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these stations (parent station ids), comma-separated.
+         */
+        station_id?: Array<number>;
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/cta-station-entries/monthly';
+};
+
+export type GetCtaStationRidesMonthlyErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetCtaStationRidesMonthlyError = GetCtaStationRidesMonthlyErrors[keyof GetCtaStationRidesMonthlyErrors];
+
+export type GetCtaStationRidesMonthlyResponses = {
+    /**
+     * One row per station and month.
+     */
+    200: CtaStationRidesMonthlyReport;
+};
+
+export type GetCtaStationRidesMonthlyResponse = GetCtaStationRidesMonthlyResponses[keyof GetCtaStationRidesMonthlyResponses];
 
 export type GetHealthData = {
     body?: never;

@@ -26,7 +26,9 @@ export function readListRequest(surface: ListSurface, query: Record<string, unkn
   const order = surface.orders.find((item) => item.value === orderValue);
   if (!order) throw HttpProblem.badParameter('order', `must be one of ${surface.orders.map((item) => item.value).join(', ')}`);
   const requested = query.fields as string[] | undefined;
-  const fields = requested?.length ? surface.fields.filter((field) => requested.includes(field.name)).map((field) => field.name) : surface.fields.map((field) => field.name);
+  // The key is always served, so every row can be told apart (and the SDK types it as required).
+  const key = surface.dataset.primaryKey;
+  const fields = surface.fields.filter((field) => !requested?.length || requested.includes(field.name) || key.includes(field.name)).map((field) => field.name);
   if (requested?.some((name) => !fields.includes(name))) throw HttpProblem.badParameter('fields', 'names a column this dataset does not have');
   const range = surface.timeColumn ? parseTimeRange(query.from as string | undefined, query.to as string | undefined) : {};
   const equals = surface.filters

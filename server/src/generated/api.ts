@@ -244,6 +244,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/crimes/by-zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Crimes by ZIP code and type
+         * @description Crime incidents per ZIP code and primary type with `date` in [`from`, `to`) (Chicago local dates).
+         *     Served from daily and monthly rollups refreshed after each sync. ZIPs are Lakefront's `geo_zip`;
+         *     crimes without one (no coordinates, or outside every ZIP) are not counted. An empty result is `[]`.
+         */
+        get: operations["getCrimesByZip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/crimes/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Crime trend of a ZIP code
+         * @description Crimes per day, week (starting Monday) or month in one ZIP code, optionally within [`from`, `to`).
+         *     `period` is the first day of the period. Periods without crimes are absent.
+         */
+        get: operations["getCrimeTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/crimes/per-capita": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Crimes per 1,000 residents by ZIP code and year
+         * @description Crimes in a ZIP code and calendar year, with that year's population from the `population`
+         *     dataset and the rate per 1,000 residents. Only years with a population count appear.
+         */
+        get: operations["getCrimesPerCapita"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/service-requests/by-type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 311 requests by type and status per ZIP code
+         * @description 311 service requests per ZIP code (`geo_zip`), request type and status, with the median
+         *     number of days from creation to closing over the closed ones (`null` when none is closed).
+         */
+        get: operations["getServiceRequestsByType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/business-licenses/issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Business licenses issued per ZIP code per month
+         * @description Licenses with `date_issued` in each month, per ZIP code (`geo_zip`): `count` counts every
+         *     issued license (renewals included), `new_count` only new ones (`application_type` ISSUE).
+         *     `from`/`to` select months by their first day.
+         */
+        get: operations["getBusinessLicensesIssued"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/traffic-crashes/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traffic crashes per ZIP code per month, with injuries and fatalities
+         * @description Crashes with `crash_date` in each month per ZIP code (`geo_zip`), with the sums of
+         *     `injuries_total` and `injuries_fatal`. `from`/`to` select months by their first day.
+         */
+        get: operations["getTrafficCrashesMonthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/trips/by-community-area": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Taxi and rideshare trips per pickup community area per month
+         * @description Trips starting in each month per pickup community area (the portal's `pickup_community_area`),
+         *     for taxis and rideshare separately, with the average fare over trips that have one.
+         *     `from`/`to` select months by their first day.
+         */
+        get: operations["getTripsByCommunityArea"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/cta-station-entries/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CTA 'L' rides per station per month
+         * @description Station entries summed per station and month. `from`/`to` select months by their first day.
+         */
+        get: operations["getCtaStationRidesMonthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -349,10 +519,10 @@ export interface components {
         DatasetList: {
             data: components["schemas"]["Dataset"][];
         };
-        /** @description One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Boundaries - ZIP Codes. Every column is present unless `fields` selects fewer; the key (`objectid`) always is. */
         ZipCode: {
             /** @description Feature id; unique per polygon feature. */
-            objectid?: number;
+            objectid: number;
             /** @description ZIP code; one ZIP may span several features. */
             zip?: string | null;
             /** @description Area in square feet (State Plane). */
@@ -369,10 +539,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer. */
+        /** @description One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer; the key (`area_numbe`) always is. */
         CommunityArea: {
             /** @description Community area number, 1-77. */
-            area_numbe?: number;
+            area_numbe: number;
             /** @description Community area name, upper case (e.g. LOOP). */
             community?: string | null;
             /** @description Duplicate of area_numbe (shapefile attribute). */
@@ -399,10 +569,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Chicago Population Counts. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Chicago Population Counts. Every column is present unless `fields` selects fewer; the key (`record_id`) always is. */
         PopulationCount: {
             /** @description Row id (geography type + year + geography). */
-            record_id?: string;
+            record_id: string;
             /** @description `Citywide` or ZIP-code rows. */
             geography_type?: string | null;
             year?: number | null;
@@ -438,10 +608,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer; the key (`id`) always is. */
         Crime: {
             /** @description Unique identifier of the record (the portal row identifier). */
-            id?: number;
+            id: number;
             /** @description Chicago Police RD number; not unique (one row per victim). */
             case_number?: string | null;
             /** @description When the incident occurred, Chicago local time. */
@@ -479,10 +649,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of 311 Service Requests. Every column is present unless `fields` selects fewer. */
+        /** @description One row of 311 Service Requests. Every column is present unless `fields` selects fewer; the key (`sr_number`) always is. */
         ServiceRequest: {
             /** @description Service request number, e.g. SR24-00112233. */
-            sr_number?: string;
+            sr_number: string;
             sr_type?: string | null;
             sr_short_code?: string | null;
             created_department?: string | null;
@@ -541,10 +711,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`id`) always is. */
         BusinessLicense: {
             /** @description License number and term start, e.g. 22308-20060816. */
-            id?: string;
+            id: string;
             license_id?: string | null;
             account_number?: string | null;
             site_number?: string | null;
@@ -600,10 +770,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer; the key (`crash_record_id`) always is. */
         TrafficCrash: {
             /** @description Links to the Vehicles and People datasets. */
-            crash_record_id?: string;
+            crash_record_id: string;
             /** @description Y when the crash date was estimated. */
             crash_date_est_i?: string | null;
             /** @description When the crash occurred, Chicago local time. */
@@ -665,9 +835,9 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Taxi Trips. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Taxi Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is. */
         TaxiTrip: {
-            trip_id?: string;
+            trip_id: string;
             /** @description Hashed medallion, stable per taxi. */
             taxi_id?: string | null;
             /** @description Chicago local time, rounded to 15 minutes. */
@@ -703,9 +873,9 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer. */
+        /** @description One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is. */
         RideshareTrip: {
-            trip_id?: string;
+            trip_id: string;
             /** @description Chicago local time, rounded to 15 minutes. */
             trip_start_timestamp?: components["schemas"]["LocalDateTime"] | null;
             /** @description Chicago local time, rounded to 15 minutes. */
@@ -744,13 +914,13 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer. */
+        /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`station_id`, `date`) always is. */
         CtaStationEntry: {
             /** @description Parent station id (4xxxx), = map_id in cta-stops. */
-            station_id?: number;
+            station_id: number;
             stationname?: string | null;
             /** Format: date */
-            date?: string;
+            date: string;
             /** @description W weekday, A Saturday, U Sunday or holiday. */
             daytype?: string | null;
             /** @description Entries that day, all turnstiles. */
@@ -763,10 +933,10 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer. */
+        /** @description One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer; the key (`stop_id`) always is. */
         CtaStop: {
             /** @description Stop id (3xxxx). */
-            stop_id?: number;
+            stop_id: number;
             /** @description N, S, E or W. */
             direction_id?: string | null;
             stop_name?: string | null;
@@ -818,6 +988,84 @@ export interface components {
             }[];
             next_cursor: string | null;
             total?: number;
+        };
+        LocalDateInput: string;
+        /**
+         * Format: date
+         * @description A calendar date (`YYYY-MM-DD`); for a period, its first day.
+         */
+        LocalDate: string;
+        CrimesByZipReport: {
+            data: {
+                zip: string;
+                primary_type: string | null;
+                count: number;
+            }[];
+        };
+        CrimeTrendReport: {
+            data: {
+                zip: string;
+                period: components["schemas"]["LocalDate"];
+                count: number;
+            }[];
+        };
+        CrimesPerCapitaReport: {
+            data: {
+                zip: string;
+                year: number;
+                /** @description Crimes in the ZIP that year. */
+                count: number;
+                /** @description Residents that year (`population_total`). */
+                population: number;
+                /** @description Crimes per 1,000 residents, two decimals. */
+                per_1000: number;
+            }[];
+        };
+        ServiceRequestsByTypeReport: {
+            data: {
+                zip: string;
+                sr_type: string | null;
+                status: string | null;
+                count: number;
+                /** @description Median of `closed_date - created_date` in days over closed requests, two decimals. */
+                median_days_to_close: number | null;
+            }[];
+        };
+        BusinessLicensesIssuedReport: {
+            data: {
+                zip: string;
+                month: components["schemas"]["LocalDate"];
+                count: number;
+                new_count: number;
+            }[];
+        };
+        TrafficCrashesMonthlyReport: {
+            data: {
+                zip: string;
+                month: components["schemas"]["LocalDate"];
+                crashes: number;
+                injuries: number;
+                fatalities: number;
+            }[];
+        };
+        TripsByCommunityAreaReport: {
+            data: {
+                /** @enum {string} */
+                service: "taxi" | "rideshare";
+                community_area: number;
+                month: components["schemas"]["LocalDate"];
+                trips: number;
+                /** @description Mean `fare` in dollars over trips with a fare, two decimals. */
+                average_fare: number | null;
+            }[];
+        };
+        CtaStationRidesMonthlyReport: {
+            data: {
+                station_id: number;
+                stationname: string | null;
+                month: components["schemas"]["LocalDate"];
+                rides: number;
+            }[];
         };
     };
     responses: {
@@ -1086,6 +1334,34 @@ export interface components {
          *     ]
          */
         Bbox: number[];
+        /**
+         * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         * @example 2014-01-01
+         */
+        ReportFrom: components["schemas"]["LocalDateInput"];
+        /**
+         * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         * @example 2015-01-01
+         */
+        ReportTo: components["schemas"]["LocalDateInput"];
+        /**
+         * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         * @example 2014-01-01
+         */
+        ReportFromRequired: components["schemas"]["LocalDateInput"];
+        /**
+         * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         * @example 2015-01-01
+         */
+        ReportToRequired: components["schemas"]["LocalDateInput"];
+        /**
+         * @description Only these ZIP codes, comma-separated.
+         * @example [
+         *       "60614",
+         *       "60657"
+         *     ]
+         */
+        ZipList: string[];
     };
     requestBodies: never;
     headers: {
@@ -1703,6 +1979,498 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCrimesByZip: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from: components["parameters"]["ReportFromRequired"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to: components["parameters"]["ReportToRequired"];
+                /**
+                 * @description Only these primary types, comma-separated.
+                 * @example [
+                 *       "THEFT",
+                 *       "BATTERY"
+                 *     ]
+                 */
+                primary_type?: string[];
+                /**
+                 * @description Only these ZIP codes, comma-separated.
+                 * @example [
+                 *       "60614",
+                 *       "60657"
+                 *     ]
+                 */
+                zip?: components["parameters"]["ZipList"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per ZIP and primary type, ordered by ZIP then type. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60601",
+                     *           "primary_type": "BATTERY",
+                     *           "count": 12
+                     *         },
+                     *         {
+                     *           "zip": "60601",
+                     *           "primary_type": "THEFT",
+                     *           "count": 41
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CrimesByZipReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCrimeTrends: {
+        parameters: {
+            query: {
+                /**
+                 * @description The ZIP code.
+                 * @example 60614
+                 */
+                zip: string;
+                /** @description Length of each period. */
+                interval: "day" | "week" | "month";
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per period, oldest first. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60614",
+                     *           "period": "2014-03-01",
+                     *           "count": 312
+                     *         },
+                     *         {
+                     *           "zip": "60614",
+                     *           "period": "2014-04-01",
+                     *           "count": 298
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CrimeTrendReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCrimesPerCapita: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these ZIP codes, comma-separated.
+                 * @example [
+                 *       "60614",
+                 *       "60657"
+                 *     ]
+                 */
+                zip?: components["parameters"]["ZipList"];
+                /**
+                 * @description Only these years, comma-separated.
+                 * @example [
+                 *       2019,
+                 *       2020
+                 *     ]
+                 */
+                year?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per ZIP and year, ordered by ZIP then year. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60614",
+                     *           "year": 2019,
+                     *           "count": 3105,
+                     *           "population": 71308,
+                     *           "per_1000": 43.54
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CrimesPerCapitaReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getServiceRequestsByType: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these ZIP codes, comma-separated.
+                 * @example [
+                 *       "60614",
+                 *       "60657"
+                 *     ]
+                 */
+                zip?: components["parameters"]["ZipList"];
+                /**
+                 * @description Only these request types, comma-separated.
+                 * @example [
+                 *       "Pothole in Street Complaint"
+                 *     ]
+                 */
+                sr_type?: string[];
+                /**
+                 * @description Only these statuses, comma-separated.
+                 * @example [
+                 *       "Completed"
+                 *     ]
+                 */
+                status?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per ZIP, type and status. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60614",
+                     *           "sr_type": "Pothole in Street Complaint",
+                     *           "status": "Completed",
+                     *           "count": 210,
+                     *           "median_days_to_close": 3.42
+                     *         },
+                     *         {
+                     *           "zip": "60614",
+                     *           "sr_type": "Pothole in Street Complaint",
+                     *           "status": "Open",
+                     *           "count": 14,
+                     *           "median_days_to_close": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceRequestsByTypeReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBusinessLicensesIssued: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these ZIP codes, comma-separated.
+                 * @example [
+                 *       "60614",
+                 *       "60657"
+                 *     ]
+                 */
+                zip?: components["parameters"]["ZipList"];
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per ZIP and month. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60607",
+                     *           "month": "2016-08-01",
+                     *           "count": 57,
+                     *           "new_count": 9
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BusinessLicensesIssuedReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTrafficCrashesMonthly: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these ZIP codes, comma-separated.
+                 * @example [
+                 *       "60614",
+                 *       "60657"
+                 *     ]
+                 */
+                zip?: components["parameters"]["ZipList"];
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per ZIP and month. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "zip": "60616",
+                     *           "month": "2023-06-01",
+                     *           "crashes": 148,
+                     *           "injuries": 31,
+                     *           "fatalities": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrafficCrashesMonthlyReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTripsByCommunityArea: {
+        parameters: {
+            query?: {
+                /** @description Only these services, comma-separated. */
+                service?: ("taxi" | "rideshare")[];
+                /**
+                 * @description Only these pickup community areas (1-77), comma-separated.
+                 * @example [
+                 *       8,
+                 *       32
+                 *     ]
+                 */
+                community_area?: number[];
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per service, community area and month. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "service": "rideshare",
+                     *           "community_area": 8,
+                     *           "month": "2021-09-01",
+                     *           "trips": 50213,
+                     *           "average_fare": 13.77
+                     *         },
+                     *         {
+                     *           "service": "taxi",
+                     *           "community_area": 8,
+                     *           "month": "2021-09-01",
+                     *           "trips": 9120,
+                     *           "average_fare": 15.02
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TripsByCommunityAreaReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCtaStationRidesMonthly: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these stations (parent station ids), comma-separated.
+                 * @example [
+                 *       40380
+                 *     ]
+                 */
+                station_id?: number[];
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per station and month. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "station_id": 40380,
+                     *           "stationname": "Clark/Lake",
+                     *           "month": "2019-10-01",
+                     *           "rides": 521744
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CtaStationRidesMonthlyReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,6 +1,7 @@
 import { datasetListHandlers } from '../datasets-api/handlers.js';
 import type { AppDeps } from '../deps.js';
 import type { Handlers } from '../operations.js';
+import { reportHandlers } from '../reports/handlers.js';
 import { listDatasets } from './datasets.js';
 import { getHealth, getReadiness } from './health.js';
 
@@ -8,6 +9,7 @@ export function createHandlers(deps: AppDeps): Handlers {
   return {
     listDatasets: listDatasets(deps),
     ...datasetListHandlers(deps),
+    ...reportHandlers(deps),
     getHealth: getHealth(),
     getReadiness: getReadiness(deps),
   };

@@ -1,0 +1,38 @@
+import type { Database } from '../db/connect.js';
+
+/**
+ * The reports' materialized views (migration 202611270900-report-rollups), in refresh order: a
+ * view comes after the views it reads. `sources` are the dataset keys whose tables feed it,
+ * directly or through an earlier view.
+ */
+export const ROLLUPS: readonly { readonly view: string; readonly sources: readonly string[] }[] = [
+  { view: 'api.crimes_zip_type_day', sources: ['crimes'] },
+  { view: 'api.crimes_zip_type_month', sources: ['crimes'] },
+  { view: 'api.crimes_zip_day', sources: ['crimes'] },
+  { view: 'api.crimes_per_capita', sources: ['crimes', 'population'] },
+  { view: 'api.service_requests_by_type', sources: ['service-requests'] },
+  { view: 'api.business_licenses_monthly', sources: ['business-licenses'] },
+  { view: 'api.traffic_crashes_monthly', sources: ['traffic-crashes'] },
+  { view: 'api.trips_monthly', sources: ['taxi-trips', 'rideshare-trips'] },
+  { view: 'api.cta_station_entries_monthly', sources: ['cta-station-entries'] },
+];
+
+/**
+ * Recomputes the rollups fed by the given datasets (all when none is named). The one place that
+ * refreshes them: the sync's afterSync hook and `serve` (after loading samples) call it.
+ *
+ * On PostgreSQL the refresh is CONCURRENTLY, so report requests keep reading the previous
+ * contents meanwhile. PGlite has a single connection, so nobody reads during the refresh anyway.
+ * Also returns how long each view took, for the log.
+ */
+export async function refreshRollups(db: Database, datasetKeys?: readonly string[]): Promise<{ view: string; ms: number }[]> {
+  const chosen = ROLLUPS.filter((rollup) => !datasetKeys || rollup.sources.some((key) => datasetKeys.includes(key)));
+  const timings: { view: string; ms: number }[] = [];
+  for (const { view } of chosen) {
+    const started = Date.now();
+    // View names come from the constant list above, never from input.
+    await db.knex.raw(`REFRESH MATERIALIZED VIEW ${db.backend === 'postgres' ? 'CONCURRENTLY ' : ''}${view}`);
+    timings.push({ view, ms: Date.now() - started });
+  }
+  return timings;
+}
