@@ -1,5 +1,6 @@
 import { datasets } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
+import { refreshRollups } from '../../core/reports/rollups.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { limitsFromEnv } from '../../server/src/limits.js';
@@ -16,7 +17,10 @@ export async function serveCommand(context: CliContext, options: { port?: number
     const loaded = [];
     for (const dataset of datasets) loaded.push(await loadSample(db.knex, dataset, log, { onlyIfEmpty: true }));
     // Samples load without boundaries at hand; compute the geo columns once all are in.
-    if (loaded.some((result) => !result.skipped)) await recomputeEnrichment(db, undefined, { log });
+    if (loaded.some((result) => !result.skipped)) {
+      await recomputeEnrichment(db, undefined, { log });
+      await refreshRollups(db);
+    }
   }
   const limits = limitsFromEnv();
   const apiDb = await openApiDatabase(context, db, limits);
