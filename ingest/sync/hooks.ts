@@ -1,5 +1,6 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { createGeoSyncHooks } from '../enrich/sync-hooks.js';
 import type { DbValue } from '../soda-values.js';
 import type { DatasetSyncSummary } from './summary.js';
 
@@ -23,6 +24,7 @@ export interface SyncHooks {
 }
 
 /** The hooks every sync runs with. Extend here; the sync engine calls this once per run. */
-export async function createSyncHooks(_db: Database): Promise<SyncHooks> {
-  return {};
+export async function createSyncHooks(db: Database): Promise<SyncHooks> {
+  const geo = await createGeoSyncHooks(db);
+  return { enricher: geo.enricher, afterSync: geo.afterSync };
 }
