@@ -1,4 +1,5 @@
 import { migrateLatest } from '../../core/db/migrate.js';
+import { refreshRollups } from '../../core/reports/rollups.js';
 import { pointDatasets, recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { RowEnricher } from '../../ingest/enrich/row-enricher.js';
 import { openDatabase, type CliContext } from '../context.js';
@@ -19,6 +20,8 @@ export async function enrichCommand(context: CliContext, keys: string[]): Promis
     for (const summary of summaries) {
       process.stdout.write(`${summary.dataset}: ${summary.scanned} rows checked, ${summary.updated} updated\n`);
     }
+    // The reports group by geo_zip: recompute them from the new values.
+    await refreshRollups(db, selected.map((dataset) => dataset.key));
   } finally {
     await db.close();
   }

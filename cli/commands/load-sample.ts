@@ -1,5 +1,6 @@
 import { datasets, findDataset, type DatasetDefinition } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
+import { refreshRollups } from '../../core/reports/rollups.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { openDatabase, type CliContext } from '../context.js';
 
@@ -9,6 +10,7 @@ export async function loadSampleCommand(context: CliContext, keys: string[]): Pr
   try {
     await migrateLatest(db.knex);
     for (const dataset of selected) await loadSample(db.knex, dataset, context.log);
+    await refreshRollups(db, selected.map((dataset) => dataset.key));
   } finally {
     await db.close();
   }
