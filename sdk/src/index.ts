@@ -1,4 +1,9 @@
-// Public entry of @lakefront/sdk. The generated client stays in ./generated; only what is
-// exported here is the package's API.
-export { createClient } from './generated/client/index.js';
-export * from './generated/index.js';
+// Public entry of @lakefront/sdk: the hand-written facade, its errors, and the spec's types.
+// The generated client (./generated) is an implementation detail and is not exported.
+export { createLakefront, type Lakefront, type LakefrontOptions } from './lakefront.js';
+export { LakefrontAbortError, LakefrontError, LakefrontNetworkError, type ParameterProblem } from './errors.js';
+export type { RetryOptions } from './retry.js';
+export type { CallOptions, ParamsOf, ResultOf } from './operation.js';
+export type { DatasetApi, RowOf, RowsParams } from './dataset.js';
+export type { CamelCase, CamelKeys } from './naming.js';
+export type * from './generated/types.gen.js';
