@@ -61,7 +61,7 @@ function fromDatabase(error: unknown): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
   if (code === STATEMENT_TIMEOUT) return new HttpProblem(503, 'Service Unavailable', 'The query took too long and was cancelled. Narrow the filters or try again.');
-  if ((code && UNAVAILABLE_CODES.has(code)) || name === 'KnexTimeoutError' || /Connection terminated/i.test(message ?? '')) {
+  if ((code && UNAVAILABLE_CODES.has(code)) || name === 'KnexTimeoutError' || /Connection terminated|not currently accepting connections/i.test(message ?? '')) {
     return new HttpProblem(503, 'Service Unavailable', 'The database is unavailable. Try again shortly.');
   }
   return undefined;
