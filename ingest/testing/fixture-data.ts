@@ -22,11 +22,12 @@ export function hasSodaFixture(portalId: string): boolean {
   return existsSync(`${SHARED_FIXTURES}socrata/${portalId}.json`);
 }
 
-/** Serves a real sample under its portal id, with the column types from its `.meta.json`. */
-export function serveFixture(store: SodaStore, portalId: string): void {
+/** Serves a real sample (or its first `rows` rows) under its portal id, typed by its `.meta.json`. */
+export function serveFixture(store: SodaStore, portalId: string, options: { rows?: number } = {}): void {
   const meta = JSON.parse(readFileSync(`${SHARED_FIXTURES}socrata/${portalId}.meta.json`, 'utf8')) as {
     columns: { fieldName: string; dataTypeName: SodaType }[];
   };
   const types = Object.fromEntries(meta.columns.map((column) => [column.fieldName, column.dataTypeName]));
-  store.define(portalId, types, readSodaFixture(portalId));
+  const rows = readSodaFixture(portalId);
+  store.define(portalId, types, options.rows === undefined ? rows : rows.slice(0, options.rows));
 }
