@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { GetBusinessLicensesIssuedData, GetBusinessLicensesIssuedErrors, GetBusinessLicensesIssuedResponses, GetCrimesByZipData, GetCrimesByZipErrors, GetCrimesByZipResponses, GetCrimesPerCapitaData, GetCrimesPerCapitaErrors, GetCrimesPerCapitaResponses, GetCrimeTrendsData, GetCrimeTrendsErrors, GetCrimeTrendsResponses, GetCtaStationRidesMonthlyData, GetCtaStationRidesMonthlyErrors, GetCtaStationRidesMonthlyResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetServiceRequestsByTypeData, GetServiceRequestsByTypeErrors, GetServiceRequestsByTypeResponses, GetTrafficCrashesMonthlyData, GetTrafficCrashesMonthlyErrors, GetTrafficCrashesMonthlyResponses, GetTripsByCommunityAreaData, GetTripsByCommunityAreaErrors, GetTripsByCommunityAreaResponses, ListBusinessLicensesData, ListBusinessLicensesErrors, ListBusinessLicensesResponses, ListCommunityAreasData, ListCommunityAreasErrors, ListCommunityAreasResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListCtaStationEntriesData, ListCtaStationEntriesErrors, ListCtaStationEntriesResponses, ListCtaStopsData, ListCtaStopsErrors, ListCtaStopsResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses, ListPopulationData, ListPopulationErrors, ListPopulationResponses, ListRideshareTripsData, ListRideshareTripsErrors, ListRideshareTripsResponses, ListServiceRequestsData, ListServiceRequestsErrors, ListServiceRequestsResponses, ListTaxiTripsData, ListTaxiTripsErrors, ListTaxiTripsResponses, ListTrafficCrashesData, ListTrafficCrashesErrors, ListTrafficCrashesResponses, ListZipCodesData, ListZipCodesErrors, ListZipCodesResponses } from './types.gen.js';
+import type { GetBusinessLicensesIssuedData, GetBusinessLicensesIssuedErrors, GetBusinessLicensesIssuedResponses, GetCommunityAreaBoundariesData, GetCommunityAreaBoundariesErrors, GetCommunityAreaBoundariesResponses, GetCrimesByZipData, GetCrimesByZipErrors, GetCrimesByZipResponses, GetCrimesPerCapitaData, GetCrimesPerCapitaErrors, GetCrimesPerCapitaResponses, GetCrimeTrendsData, GetCrimeTrendsErrors, GetCrimeTrendsResponses, GetCtaStationRidesMonthlyData, GetCtaStationRidesMonthlyErrors, GetCtaStationRidesMonthlyResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetServiceRequestsByTypeData, GetServiceRequestsByTypeErrors, GetServiceRequestsByTypeResponses, GetTrafficCrashesMonthlyData, GetTrafficCrashesMonthlyErrors, GetTrafficCrashesMonthlyResponses, GetTripsByCommunityAreaData, GetTripsByCommunityAreaErrors, GetTripsByCommunityAreaResponses, GetZipCodeBoundariesData, GetZipCodeBoundariesErrors, GetZipCodeBoundariesResponses, ListBusinessLicensesData, ListBusinessLicensesErrors, ListBusinessLicensesResponses, ListCommunityAreasData, ListCommunityAreasErrors, ListCommunityAreasResponses, ListCrimesData, ListCrimesErrors, ListCrimesResponses, ListCtaStationEntriesData, ListCtaStationEntriesErrors, ListCtaStationEntriesResponses, ListCtaStopsData, ListCtaStopsErrors, ListCtaStopsResponses, ListDatasetsData, ListDatasetsErrors, ListDatasetsResponses, ListPopulationData, ListPopulationErrors, ListPopulationResponses, ListRideshareTripsData, ListRideshareTripsErrors, ListRideshareTripsResponses, ListServiceRequestsData, ListServiceRequestsErrors, ListServiceRequestsResponses, ListTaxiTripsData, ListTaxiTripsErrors, ListTaxiTripsResponses, ListTrafficCrashesData, ListTrafficCrashesErrors, ListTrafficCrashesResponses, ListZipCodesData, ListZipCodesErrors, ListZipCodesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -336,6 +336,20 @@ export const getCtaStationRidesMonthly = <ThrowOnError extends boolean = false>(
     url: '/v1/reports/cta-station-entries/monthly',
     ...options
 });
+
+/**
+ * ZIP code boundaries
+ *
+ * Every ZIP code as one GeoJSON Feature, ordered by ZIP. A ZIP that the portal draws as several features (60643, 60707) is one MultiPolygon feature holding all of their polygons, so there is one feature per ZIP. These are the areas that `geo_zip` is computed from.
+ */
+export const getZipCodeBoundaries = <ThrowOnError extends boolean = false>(options?: Options<GetZipCodeBoundariesData, ThrowOnError>) => (options?.client ?? client).get<GetZipCodeBoundariesResponses, GetZipCodeBoundariesErrors, ThrowOnError>({ url: '/v1/boundaries/zip-codes', ...options });
+
+/**
+ * Community area boundaries
+ *
+ * The 77 community areas as GeoJSON Features, ordered by area number. These are the areas that `geo_community_area` is computed from.
+ */
+export const getCommunityAreaBoundaries = <ThrowOnError extends boolean = false>(options?: Options<GetCommunityAreaBoundariesData, ThrowOnError>) => (options?.client ?? client).get<GetCommunityAreaBoundariesResponses, GetCommunityAreaBoundariesErrors, ThrowOnError>({ url: '/v1/boundaries/community-areas', ...options });
 
 /**
  * Liveness

@@ -801,6 +801,54 @@ export type PointFeatureCollection = {
     total?: number;
 };
 
+/**
+ * A GeoJSON MultiPolygon (RFC 7946), `[longitude, latitude]` in WGS84; each polygon is its outer ring followed by its holes.
+ */
+export type MultiPolygon = {
+    type: 'MultiPolygon';
+    coordinates: Array<Array<Array<Array<number>>>>;
+};
+
+export type ZipCodeBoundaries = {
+    type: 'FeatureCollection';
+    features: Array<{
+        type: 'Feature';
+        /**
+         * The ZIP code.
+         */
+        id: string;
+        geometry: MultiPolygon;
+        properties: {
+            /**
+             * The ZIP code, as in `geo_zip` and the `zip` filter.
+             */
+            zip: string;
+        };
+    }>;
+};
+
+export type CommunityAreaBoundaries = {
+    type: 'FeatureCollection';
+    features: Array<{
+        type: 'Feature';
+        /**
+         * The community area number.
+         */
+        id: number;
+        geometry: MultiPolygon;
+        properties: {
+            /**
+             * The area number, as in `geo_community_area` and the `community_area` filter.
+             */
+            community_area: number;
+            /**
+             * The area name, upper case.
+             */
+            community: string | null;
+        };
+    }>;
+};
+
 export type LocalDateInput = string;
 
 /**
@@ -2340,6 +2388,64 @@ export type GetCtaStationRidesMonthlyResponses = {
 };
 
 export type GetCtaStationRidesMonthlyResponse = GetCtaStationRidesMonthlyResponses[keyof GetCtaStationRidesMonthlyResponses];
+
+export type GetZipCodeBoundariesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/boundaries/zip-codes';
+};
+
+export type GetZipCodeBoundariesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetZipCodeBoundariesError = GetZipCodeBoundariesErrors[keyof GetZipCodeBoundariesErrors];
+
+export type GetZipCodeBoundariesResponses = {
+    /**
+     * The ZIP codes.
+     */
+    200: ZipCodeBoundaries;
+};
+
+export type GetZipCodeBoundariesResponse = GetZipCodeBoundariesResponses[keyof GetZipCodeBoundariesResponses];
+
+export type GetCommunityAreaBoundariesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/boundaries/community-areas';
+};
+
+export type GetCommunityAreaBoundariesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetCommunityAreaBoundariesError = GetCommunityAreaBoundariesErrors[keyof GetCommunityAreaBoundariesErrors];
+
+export type GetCommunityAreaBoundariesResponses = {
+    /**
+     * The community areas.
+     */
+    200: CommunityAreaBoundaries;
+};
+
+export type GetCommunityAreaBoundariesResponse = GetCommunityAreaBoundariesResponses[keyof GetCommunityAreaBoundariesResponses];
 
 export type GetHealthData = {
     body?: never;

@@ -414,6 +414,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/boundaries/zip-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ZIP code boundaries
+         * @description Every ZIP code as one GeoJSON Feature, ordered by ZIP. A ZIP that the portal draws as several features (60643, 60707) is one MultiPolygon feature holding all of their polygons, so there is one feature per ZIP. These are the areas that `geo_zip` is computed from.
+         */
+        get: operations["getZipCodeBoundaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/boundaries/community-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Community area boundaries
+         * @description The 77 community areas as GeoJSON Features, ordered by area number. These are the areas that `geo_community_area` is computed from.
+         */
+        get: operations["getCommunityAreaBoundaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -988,6 +1028,53 @@ export interface components {
             }[];
             next_cursor: string | null;
             total?: number;
+        };
+        /** @description A GeoJSON MultiPolygon (RFC 7946), `[longitude, latitude]` in WGS84; each polygon is its outer ring followed by its holes. */
+        MultiPolygon: {
+            /** @constant */
+            type: "MultiPolygon";
+            coordinates: number[][][][];
+        };
+        ZipCodeBoundaries: {
+            /** @constant */
+            type: "FeatureCollection";
+            features: {
+                /** @constant */
+                type: "Feature";
+                /** @description The ZIP code. */
+                id: string;
+                geometry: components["schemas"]["MultiPolygon"];
+                properties: {
+                    /**
+                     * @description The ZIP code, as in `geo_zip` and the `zip` filter.
+                     * @example 60614
+                     */
+                    zip: string;
+                };
+            }[];
+        };
+        CommunityAreaBoundaries: {
+            /** @constant */
+            type: "FeatureCollection";
+            features: {
+                /** @constant */
+                type: "Feature";
+                /** @description The community area number. */
+                id: number;
+                geometry: components["schemas"]["MultiPolygon"];
+                properties: {
+                    /**
+                     * @description The area number, as in `geo_community_area` and the `community_area` filter.
+                     * @example 8
+                     */
+                    community_area: number;
+                    /**
+                     * @description The area name, upper case.
+                     * @example NEAR NORTH SIDE
+                     */
+                    community: string | null;
+                };
+            }[];
         };
         LocalDateInput: string;
         /**
@@ -2470,6 +2557,50 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getZipCodeBoundaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ZIP codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["ZipCodeBoundaries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCommunityAreaBoundaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The community areas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["CommunityAreaBoundaries"];
+                };
+            };
             400: components["responses"]["BadRequest"];
             default: components["responses"]["Problem"];
         };

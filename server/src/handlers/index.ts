@@ -2,6 +2,7 @@ import { datasetListHandlers } from '../datasets-api/handlers.js';
 import type { AppDeps } from '../deps.js';
 import type { Handlers } from '../operations.js';
 import { reportHandlers } from '../reports/handlers.js';
+import { getCommunityAreaBoundaries, getZipCodeBoundaries } from './boundaries.js';
 import { listDatasets } from './datasets.js';
 import { getHealth, getReadiness } from './health.js';
 
@@ -10,6 +11,8 @@ export function createHandlers(deps: AppDeps): Handlers {
     listDatasets: listDatasets(deps),
     ...datasetListHandlers(deps),
     ...reportHandlers(deps),
+    getZipCodeBoundaries: getZipCodeBoundaries(deps),
+    getCommunityAreaBoundaries: getCommunityAreaBoundaries(deps),
     getHealth: getHealth(),
     getReadiness: getReadiness(deps),
   };

@@ -1,0 +1,58 @@
+import type { Response } from 'express';
+import { polygonsOf, type PolygonRings } from '../../../ingest/geo/geojson.js';
+import type { AppDeps } from '../deps.js';
+import { RESPONDED, type Handler } from '../operations.js';
+
+const GEOJSON = 'application/geo+json';
+
+interface BoundaryRow {
+  readonly key: string | number;
+  readonly name?: string | null;
+  readonly geometry: unknown;
+}
+
+/**
+ * One Feature per ZIP: the portal draws some ZIPs as several features (60643, 60707), and a
+ * client colouring ZIPs wants each ZIP once, as lookups count it once.
+ */
+export function getZipCodeBoundaries({ db }: AppDeps): Handler<'getZipCodeBoundaries'> {
+  return async ({ res }) => {
+    const rows = (await db
+      .knex('api.zip_codes')
+      .select({ key: 'zip', geometry: 'the_geom' })
+      .whereNotNull('zip')
+      .whereNotNull('the_geom')
+      .orderBy(['zip', 'objectid'])) as BoundaryRow[];
+    const byZip = new Map<string, PolygonRings[]>();
+    for (const row of rows) {
+      const zip = String(row.key);
+      byZip.set(zip, [...(byZip.get(zip) ?? []), ...polygonsOf(row.geometry)]);
+    }
+    const features = [...byZip].map(([zip, polygons]) => feature(zip, polygons, { zip }));
+    return send(res, features);
+  };
+}
+
+export function getCommunityAreaBoundaries({ db }: AppDeps): Handler<'getCommunityAreaBoundaries'> {
+  return async ({ res }) => {
+    const rows = (await db
+      .knex('api.community_areas')
+      .select({ key: 'area_numbe', name: 'community', geometry: 'the_geom' })
+      .whereNotNull('the_geom')
+      .orderBy('area_numbe')) as BoundaryRow[];
+    const features = rows.map((row) =>
+      feature(Number(row.key), polygonsOf(row.geometry), { community_area: Number(row.key), community: row.name ?? null }),
+    );
+    return send(res, features);
+  };
+}
+
+function feature(id: string | number, polygons: PolygonRings[], properties: Record<string, unknown>) {
+  return { type: 'Feature', id, geometry: { type: 'MultiPolygon', coordinates: polygons }, properties };
+}
+
+/** `res.json` after setting the type keeps `application/geo+json` and lets the validator check the body. */
+function send(res: Response, features: unknown[]): typeof RESPONDED {
+  res.type(GEOJSON).json({ type: 'FeatureCollection', features });
+  return RESPONDED;
+}
