@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crimes } from '../../core/datasets/crimes.js';
+import { connect, type Database } from '../../core/db/connect.js';
+import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
+import { readWatermark } from '../sync/state.js';
+import { actualRows, expectedRows } from '../testing/compare.js';
+import { serveFixture } from '../testing/fixture-data.js';
+import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import type { Row } from '../testing/soql.js';
+import { BACKEND, TEST_TOKEN } from './helpers.js';
+
+const PORTAL = 'ijzp-q8t2';
+const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+let server: SodaTestServer;
+/** PostgreSQL: a fresh test database the child processes share. PGlite: a data directory. */
+let db: Database | undefined;
+let dataDir: string | undefined;
+
+beforeAll(async () => {
+  server = await startSodaServer();
+  serveFixture(server.store, PORTAL, { rows: 3000 });
+  if (process.env.DATABASE_URL) db = await createTestDatabase();
+  else dataDir = mkdtempSync(path.join(tmpdir(), 'lakefront-crash-'));
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs `lakefront sync crimes` as a real process; `killAfterPages` SIGKILLs it mid-sync. */
+function runSync(killAfterPages?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const env = {
+    ...process.env,
+    LAKEFRONT_SOCRATA_URL: server.url,
+    SOCRATA_APP_TOKEN: TEST_TOKEN,
+    LOG_LEVEL: 'info',
+    ...(db ? { DATABASE_URL: databaseUrlOf(db) } : { DATABASE_URL: '', LAKEFRONT_DATA_DIR: dataDir }),
+  };
+  const child = spawn(process.execPath, [BIN, 'sync', 'crimes', '--page-size', '250'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    const written = stderr.split('\n').filter((line) => line.includes('"page written"')).length;
+    if (killAfterPages !== undefined && written >= killAfterPages) child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  if (db) return work(db);
+  const local = await connect({ dataDir });
+  try {
+    return await work(local);
+  } finally {
+    await local.close();
+  }
+}
+
+function inPortalOrder(rows: readonly Row[]): Row[] {
+  const key = (row: Row) => `${String(row[':updated_at'])}\u0000${String(row[':id'])}`;
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
+  it('keeps exactly the committed pages, and a rerun ends equal to the portal', { timeout: 150_000 }, async () => {
+    server.setDelay(150);
+    const killed = await runSync(3);
+    expect(killed.signal).toBe('SIGKILL');
+
+    // What survived is exactly every row up to the committed watermark: nothing half-written.
+    await withDatabase(async (database) => {
+      const watermark = await readWatermark(database.knex, 'crimes', PORTAL);
+      expect(watermark).toBeDefined();
+      const ordered = inPortalOrder(server.store.rows(PORTAL));
+      const upTo = ordered.findIndex((row) => row[':id'] === watermark!.rowId) + 1;
+      expect(upTo).toBeGreaterThanOrEqual(750);
+      expect(upTo).toBeLessThan(ordered.length);
+      expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: ordered.slice(0, upTo) }]));
+    });
+
+    server.setDelay(0);
+    const rerun = await runSync();
+    expect(rerun.stderr).not.toContain(TEST_TOKEN);
+    expect(rerun.code).toBe(0);
+    await withDatabase(async (database) => {
+      expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: server.store.rows(PORTAL) }]));
+    });
+  });
+});
