@@ -22,7 +22,8 @@ export async function startServer(options: { db?: Database; seed?: (db: Database
       const response = await fetch(running.url + path, { headers });
       const text = await response.text();
       let body: unknown = text;
-      if (/json/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text);
+      // JSON and +json types (problem, GeoJSON); NDJSON stays text.
+      if (/^application\/([a-z.-]+\+)?json\b/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text);
       return { status: response.status, headers: response.headers, body, text };
     },
     async stop() {
