@@ -60,16 +60,25 @@ export class BoundaryIndex<K extends BoundaryKey> {
     this.tree = tree;
   }
 
+  // The point being looked up and the best key so far, read by `visit`: one filter function for
+  // every lookup instead of a new closure per point (lookups run millions of times).
+  private x = 0;
+  private y = 0;
+  private best: K | null = null;
+  private readonly visit = (id: number): boolean => {
+    const key = this.polygonKeys[id]!;
+    if ((this.best === null || key < this.best) && this.polygons[id]!.contains(this.x, this.y)) this.best = key;
+    return false;
+  };
+
   /** The key of the area containing (lon, lat), or null. */
   lookup(lon: unknown, lat: unknown): K | null {
     if (!this.tree || !isCoordinate(lon, 180) || !isCoordinate(lat, 90)) return null;
-    let best: K | null = null;
-    this.tree.search(lon, lat, lon, lat, (id) => {
-      const key = this.polygonKeys[id]!;
-      if ((best === null || key < best) && this.polygons[id]!.contains(lon, lat)) best = key;
-      return false;
-    });
-    return best;
+    this.x = lon;
+    this.y = lat;
+    this.best = null;
+    this.tree.search(lon, lat, lon, lat, this.visit);
+    return this.best;
   }
 }
 
