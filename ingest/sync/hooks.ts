@@ -1,5 +1,6 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { refreshRollups } from '../../core/reports/rollups.js';
 import { createGeoSyncHooks } from '../enrich/sync-hooks.js';
 import type { DbValue } from '../soda-values.js';
 import type { DatasetSyncSummary } from './summary.js';
@@ -26,5 +27,12 @@ export interface SyncHooks {
 /** The hooks every sync runs with. Extend here; the sync engine calls this once per run. */
 export async function createSyncHooks(db: Database): Promise<SyncHooks> {
   const geo = await createGeoSyncHooks(db);
-  return { enricher: geo.enricher, afterSync: geo.afterSync };
+  return {
+    enricher: geo.enricher,
+    afterSync: async (dataset, summary) => {
+      await geo.afterSync?.(dataset, summary);
+      // New boundaries recompute every dataset's geo_zip (above), so every rollup is stale then.
+      await refreshRollups(db, dataset.geometryColumn ? undefined : [dataset.key]);
+    },
+  };
 }

@@ -51,7 +51,7 @@ async function pageThrough(path: string): Promise<Record<string, any>[]> {
   }
 }
 
-const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+const byId = (a: Record<string, any>, b: Record<string, any>) => a.id - b.id;
 
 describe('GET /v1/{dataset}', () => {
   it('serves every dataset with its own typed rows (validated against the spec)', async () => {
