@@ -23,7 +23,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Files stay owned by root: the process (user `node`, uid 1000) can read the app but not change it.
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json ./
+# tsconfig.json: tsx compiles with the same settings as development and tests.
+COPY package.json package-lock.json tsconfig.json ./
 COPY cli ./cli
 COPY core ./core
 COPY ingest ./ingest

@@ -10,6 +10,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { datasets } from '../../core/datasets/index.js';
+import { spec } from '../../server/src/spec.js';
 import { renderSyncCronJobs, SYNC_CRONJOBS_FILE, syncCronJobName } from '../k8s/sync-cronjobs.js';
 import { readManifests, renderKustomization, splitImage, type K8sObject } from './render.js';
 
@@ -216,6 +217,18 @@ describe.each(Object.entries(overlays))('overlay %s', (environment, objects) => 
         expect(service.spec.ports.map((port: any) => port.name)).toContain(route.backend.service.port.name);
       }
     }
+  });
+
+  it('routes every path of the API contract, the docs and the spec through the Ingress, and never /metrics', () => {
+    const routes = one(objects, 'Ingress', 'lakefront-api').spec.rules.flatMap((rule: any) => rule.http.paths);
+    const routed = (path: string) =>
+      routes.some((route: any) =>
+        route.pathType === 'Exact' ? route.path === path : path === route.path || path.startsWith(`${route.path.replace(/\/$/, '')}/`),
+      );
+    const contractPaths = Object.keys(spec.paths).map((path) => path.replace(/\{(\w+)\}/g, 'x'));
+    expect(contractPaths.length).toBeGreaterThan(3);
+    for (const path of [...contractPaths, '/docs/', '/openapi.json']) expect(routed(path), path).toBe(true);
+    expect(routed('/metrics')).toBe(false);
   });
 
   it('has one sync CronJob per dataset key, each running `sync <key>` with Forbid, deadlines and a backoff limit', () => {
