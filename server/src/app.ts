@@ -6,6 +6,7 @@ import { createHandlers } from './handlers/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { exportSlots, Slots } from './middleware/export-slots.js';
 import { createHttpMetrics } from './middleware/metrics.js';
+import { rejectNulInQuery } from './middleware/query-hygiene.js';
 import { rateLimitPerClient } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   if (limits.rateLimitPerMinute > 0) app.use(rateLimitPerClient(limits.rateLimitPerMinute));
   app.use(requestTimeout(limits.requestTimeoutMs, renderProblem));
   app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
+  app.use(rejectNulInQuery);
 
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);

@@ -60,6 +60,11 @@ const STATEMENT_TIMEOUT = '57014';
 function fromDatabase(error: unknown): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
+  // Class 22 (data exception: out of range, invalid text representation, bad encoding): a value
+  // from the request could not be used. The database's wording stays in the log.
+  if (typeof code === 'string' && code.startsWith('22') && code.length === 5) {
+    return new HttpProblem(400, 'Bad Request', 'A parameter value cannot be used: out of range or malformed.');
+  }
   if (code === STATEMENT_TIMEOUT) return new HttpProblem(503, 'Service Unavailable', 'The query took too long and was cancelled. Narrow the filters or try again.');
   if ((code && UNAVAILABLE_CODES.has(code)) || name === 'KnexTimeoutError' || /Connection terminated|not currently accepting connections/i.test(message ?? '')) {
     return new HttpProblem(503, 'Service Unavailable', 'The database is unavailable. Try again shortly.');

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Database } from '../../../core/db/connect.js';
-import { createLogger, type Logger } from '../../../core/log.js';
+import { createLogger, silentLogger, type Logger } from '../../../core/log.js';
 import { createTestDatabase } from '../../../core/testing/test-database.js';
 import type { ServerLimits } from '../../src/limits.js';
 import { listen, type RunningServer } from '../../src/listen.js';
@@ -31,12 +31,21 @@ export function capturingLogger(level = 'info'): { log: Logger; lines: Record<st
 
 /** A real server (port 0) over a real database, with the limits under test and captured logs. */
 export async function startGuardedServer(
-  options: { limits?: Partial<ServerLimits>; db?: Database; statementTimeoutMs?: number; seed?: (db: Database) => Promise<void> } = {},
+  options: {
+    limits?: Partial<ServerLimits>;
+    db?: Database;
+    statementTimeoutMs?: number;
+    seed?: (db: Database) => Promise<void>;
+    /** Check responses against the spec (default true). */
+    validateResponses?: boolean;
+    /** Capture log lines (default true); off where volume matters more than the logs. */
+    captureLogs?: boolean;
+  } = {},
 ): Promise<GuardedServer> {
   const db = options.db ?? (await createTestDatabase({ statementTimeoutMs: options.statementTimeoutMs }));
   if (options.seed) await options.seed(db);
-  const { log, lines } = capturingLogger();
-  const running = await listen({ db, log, validateResponses: true, limits: options.limits ?? {} }, 0, '127.0.0.1');
+  const { log, lines } = options.captureLogs === false ? { log: silentLogger, lines: [] } : capturingLogger();
+  const running = await listen({ db, log, validateResponses: options.validateResponses ?? true, limits: options.limits ?? {} }, 0, '127.0.0.1');
   return {
     ...running,
     db,
