@@ -219,6 +219,12 @@ describe.each(Object.entries(overlays))('overlay %s', (environment, objects) => 
     }
   });
 
+  it('limits requests per client at the Ingress, where the client address is known, not in the API behind it', () => {
+    expect(one(objects, 'ConfigMap', 'lakefront-config').data.LAKEFRONT_RATE_LIMIT).toBe('0');
+    const annotations = one(objects, 'Ingress', 'lakefront-api').metadata.annotations ?? {};
+    expect(Number(annotations['nginx.ingress.kubernetes.io/limit-rpm'])).toBeGreaterThan(0);
+  });
+
   it('routes every path of the API contract, the docs and the spec through the Ingress, and never /metrics', () => {
     const routes = one(objects, 'Ingress', 'lakefront-api').spec.rules.flatMap((rule: any) => rule.http.paths);
     const routed = (path: string) =>
