@@ -7,6 +7,7 @@ import { serveCommand } from './commands/serve.js';
 import { enrichCommand } from './commands/enrich.js';
 import { syncCommand, type SyncCommandOptions } from './commands/sync.js';
 import { statusCommand } from './commands/status.js';
+import { parseInterval } from './interval.js';
 
 const program = new Command('lakefront')
   .description('Chicago open data in PostgreSQL, served as a REST API.')
@@ -22,7 +23,10 @@ program
   .command('serve')
   .description('start the API (migrates first; loads the bundled sample into an empty database)')
   .addOption(new Option('--port <port>', 'port to listen on (default: $PORT or 3000)').argParser(parsePort))
-  .action(async (options: { port?: number }) => serveCommand(context(), options));
+  .addOption(
+    new Option('--sync-every <interval>', 'sync all datasets in the server process, e.g. 4m, 1h, off (default: 4m on embedded PGlite, off on PostgreSQL)').argParser(parseInterval),
+  )
+  .action(async (options: { port?: number; syncEvery?: number }) => serveCommand(context(), options));
 
 program
   .command('load-sample')

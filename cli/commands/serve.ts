@@ -6,9 +6,13 @@ import { loadSample } from '../../ingest/load-sample.js';
 import { limitsFromEnv } from '../../server/src/limits.js';
 import { listen } from '../../server/src/listen.js';
 import { openApiDatabase } from './api-database.js';
+import { startServeSync } from './serve-sync.js';
 import { openDatabase, type CliContext } from '../context.js';
 
-export async function serveCommand(context: CliContext, options: { port?: number }): Promise<void> {
+/** Embedded (PGlite) mode syncs every 4 minutes unless `--sync-every off`; PostgreSQL mode only when asked. */
+const EMBEDDED_SYNC_EVERY_MS = 4 * 60_000;
+
+export async function serveCommand(context: CliContext, options: { port?: number; syncEvery?: number }): Promise<void> {
   const { config, log } = context;
   const db = await openDatabase(context, { statementTimeoutMs: 15_000 });
   await migrateLatest(db.knex);
@@ -26,11 +30,14 @@ export async function serveCommand(context: CliContext, options: { port?: number
   const apiDb = await openApiDatabase(context, db, limits);
   const running = await listen({ db: apiDb, log, limits }, options.port ?? config.port);
   log.info({ url: `http://localhost:${running.port}`, docs: `http://localhost:${running.port}/docs` }, 'Lakefront is listening');
+  const syncEvery = options.syncEvery ?? (db.backend === 'pglite' ? EMBEDDED_SYNC_EVERY_MS : 0);
+  const sync = syncEvery > 0 ? await startServeSync(context, apiDb === db ? db : undefined, syncEvery) : undefined;
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down: finishing requests in flight');
     try {
       await running.shutdown(limits.shutdownGraceMs);
+      await sync?.stop();
       await apiDb.close();
       log.info('stopped');
       process.exit(0);

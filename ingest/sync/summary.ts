@@ -28,6 +28,8 @@ export interface DatasetSyncSummary {
   durationMs: number;
   /** One line, no secrets. */
   error?: string;
+  /** The failure was the portal being unreachable (offline, DNS, refused), not a bad answer. */
+  unreachable?: boolean;
 }
 
 /** What a progress display needs, reported after every page. */

@@ -2,6 +2,7 @@ import { sourceIdsOf, type DatasetDefinition } from '../../core/datasets/index.j
 import type { Database } from '../../core/db/connect.js';
 import type { Logger } from '../../core/log.js';
 import { recordIngestSummary } from '../../core/metrics.js';
+import { SocrataError } from '../socrata/errors.js';
 import { createSodaClient, type SodaClient, type SodaClientOptions } from '../socrata/client.js';
 import type { SyncHooks } from './hooks.js';
 import { tryLockDataset } from './lock.js';
@@ -26,6 +27,8 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
   /** Where `LAKEFRONT_SOURCES_<KEY>` overrides are read. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Retries and failures go to debug: the caller (the scheduler) reports them its own way. */
+  readonly quiet?: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 50_000;
@@ -49,7 +52,7 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
     ...options.socrata,
     onRetry: (notice) => {
       summary.retries += 1;
-      log.warn({ dataset: dataset.key, source: notice.portalId, attempt: notice.attempt, retries_left: notice.retriesLeft }, `retrying: ${notice.reason}`);
+      log[options.quiet ? 'debug' : 'warn']({ dataset: dataset.key, source: notice.portalId, attempt: notice.attempt, retries_left: notice.retriesLeft }, `retrying: ${notice.reason}`);
       if (current) report(options, dataset, summary, current);
     },
   });
@@ -73,7 +76,8 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
   } catch (error) {
     summary.status = 'failed';
     summary.error = safeMessage(error, options);
-    log.error({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
+    summary.unreachable = error instanceof SocrataError && error.failure === 'network';
+    log[options.quiet ? 'debug' : 'error']({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
   } finally {
     await release().catch(() => undefined);
   }

@@ -299,7 +299,12 @@ export function comparatorFor(type: SodaType): Comparator {
     case 'floating_timestamp':
       return (a, b) => compareText(floating(a) ?? String(a), floating(b) ?? String(b));
     case 'fixed_timestamp':
-      return (a, b) => Date.parse(String(a)) - Date.parse(String(b)) || compareText(String(a), String(b));
+      return (a, b) => {
+        const [x, y] = [String(a), String(b)];
+        // Same-shaped UTC instants (`…sssZ`, the portal's form) order as text; parsing is slow.
+        if (x.length === y.length && x.endsWith('Z') && y.endsWith('Z')) return compareText(x, y);
+        return Date.parse(x) - Date.parse(y) || compareText(x, y);
+      };
     case 'text':
       return (a, b) => compareText(String(a), String(b));
     default:
