@@ -1,0 +1,28 @@
+/**
+ * One timed ingest in its own process, so its peak RSS is the ingest's alone. Prints one JSON line.
+ * Usage: tsx bench/ingest-worker.ts <portal url> <database url> <page size>
+ */
+import { crimes } from '../core/datasets/crimes.js';
+import { connect } from '../core/db/connect.js';
+import { createLogger } from '../core/log.js';
+import { createSyncHooks } from '../ingest/sync/hooks.js';
+import { syncDataset } from '../ingest/sync/sync-dataset.js';
+
+const [portalUrl, databaseUrl, pageSize] = process.argv.slice(2);
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 25);
+const db = await connect({ databaseUrl, poolMax: 4 });
+const started = performance.now();
+const summary = await syncDataset(db, crimes, {
+  socrata: { baseUrl: portalUrl! },
+  log: createLogger({ level: 'warn' }),
+  pageSize: Number(pageSize),
+  hooks: await createSyncHooks(db),
+});
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+await db.close();
+process.stdout.write(`${JSON.stringify({ status: summary.status, error: summary.error, rows: summary.sources[0]?.rowsRead ?? 0, seconds, peakRss })}\n`);
