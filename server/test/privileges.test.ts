@@ -6,6 +6,7 @@ import { connect, type Database } from '../../core/db/connect.js';
 import { silentLogger } from '../../core/log.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { createSyncHooks } from '../../ingest/sync/hooks.js';
 import { syncDataset } from '../../ingest/sync/sync-dataset.js';
 import { serveFixture } from '../../ingest/testing/fixture-data.js';
 import { startSodaServer } from '../../ingest/testing/soda-server.js';
@@ -109,16 +110,21 @@ describe.skipIf(!onPostgres)('least privilege on real PostgreSQL (PGlite has no 
     }
   });
 
-  it('the ingest role runs a real sync, writing data.* and lakefront.*', async () => {
+  it('the ingest role runs a real sync, writing data.* and lakefront.* and refreshing the report rollups', async () => {
     const portal = await startSodaServer();
     try {
       serveFixture(portal.store, 'ijzp-q8t2');
       await owner.knex.raw('TRUNCATE data.crimes');
-      const summary = await syncDataset(ingest, crimes, syncOptions(portal, silentLogger, { pageSize: 2000 }));
-      expect(summary.error).toBeUndefined();
+      const hooks = await createSyncHooks(ingest);
+      const summary = await syncDataset(ingest, crimes, syncOptions(portal, silentLogger, { pageSize: 2000, hooks }));
+      expect(summary.error ?? '').toBe('');
       expect(summary.status).toBe('synced');
       const [{ n }] = (await owner.knex.raw('SELECT count(*)::int AS n FROM data.crimes')).rows;
       expect(n).toBe(6957);
+      // The rollup was refreshed by the ingest role, through the owner's refresh function.
+      const [{ rolled }] = (await owner.knex.raw('SELECT coalesce(sum(count), 0)::int AS rolled FROM api.crimes_zip_type_day')).rows;
+      const [{ zipped }] = (await owner.knex.raw('SELECT count(*)::int AS zipped FROM data.crimes WHERE geo_zip IS NOT NULL')).rows;
+      expect(rolled).toBe(zipped);
     } finally {
       await portal.close();
     }
@@ -134,5 +140,13 @@ describe.skipIf(!onPostgres)('least privilege on real PostgreSQL (PGlite has no 
     await expectDenied(ingest.knex, 'CREATE TABLE public.evil (id int)');
     await expectDenied(ingest.knex, 'CREATE SCHEMA evil');
     await expectDenied(ingest.knex, 'CREATE ROLE evil');
+    await expectDenied(ingest.knex, 'DROP MATERIALIZED VIEW api.crimes_zip_type_day');
+    await expectDenied(ingest.knex, 'REFRESH MATERIALIZED VIEW api.crimes_zip_type_day');
+    // The refresh function refreshes report rollups and nothing else.
+    await expectDenied(ingest.knex, `SELECT lakefront.refresh_rollup('api.crimes')`);
+    await expectDenied(ingest.knex, `SELECT lakefront.refresh_rollup('public.knex_migrations')`);
+    await expect(ingest.knex.raw(`SELECT lakefront.refresh_rollup('api.crimes_zip_type_day; DROP VIEW api.crimes')`)).rejects.toMatchObject({ code: '42602' });
+    expect((await owner.knex.raw('SELECT count(*)::int AS n FROM api.crimes')).rows[0].n).toBe(6957);
+    await expectDenied(api.knex, `SELECT lakefront.refresh_rollup('api.crimes_zip_type_day')`);
   });
 });
