@@ -16,7 +16,11 @@ export interface LakefrontOptions {
   headers?: Record<string, string>;
 }
 
-type ReportApi<Op extends Operation> = (params?: ParamsOf<Op>, options?: CallOptions) => Promise<ResultOf<Op>>;
+/** One GET answered as a whole (a report, a boundary set): parameters are required when the spec requires one. */
+export type EndpointApi<Op extends Operation> =
+  Record<never, never> extends ParamsOf<Op>
+    ? (params?: ParamsOf<Op>, options?: CallOptions) => Promise<ResultOf<Op>>
+    : (params: ParamsOf<Op>, options?: CallOptions) => Promise<ResultOf<Op>>;
 
 type DatasetOperations = typeof DATASET_OPERATIONS;
 type ReportOperations = typeof REPORT_OPERATIONS;
@@ -26,7 +30,7 @@ export type Lakefront = { readonly [Key in keyof DatasetOperations]: DatasetApiO
     /** Every dataset served, with its portal ids, row count and last load time. */
     list(options?: CallOptions): Promise<ResultOf<typeof listDatasets>>;
   };
-  readonly reports: { readonly [Key in keyof ReportOperations]: ReportApi<ReportOperations[Key]> };
+  readonly reports: { readonly [Key in keyof ReportOperations]: EndpointApi<ReportOperations[Key]> };
 };
 
 /** The Lakefront client: `createLakefront({ baseUrl }).crimes.list({ primaryType: ['THEFT'] })`. */

@@ -1,9 +1,18 @@
 /*
  * The facade's whole knowledge of the API: which generated operation serves which name. Covering
- * a new dataset or report is one line here; its parameters and rows are typed from the spec.
- * Keys are the API's kebab-case keys in camelCase (`service-requests` → `serviceRequests`).
+ * a new dataset or report is one line here; its parameters and results are typed from the spec.
+ * A key is the operation's path after its group, camelCased: `/v1/service-requests` →
+ * `lf.serviceRequests`, `/v1/reports/crimes/by-zip` → `lf.reports.crimesByZip`.
  */
 import {
+  getBusinessLicensesIssued,
+  getCrimesByZip,
+  getCrimesPerCapita,
+  getCrimeTrends,
+  getCtaStationRidesMonthly,
+  getServiceRequestsByType,
+  getTrafficCrashesMonthly,
+  getTripsByCommunityArea,
   listBusinessLicenses,
   listCommunityAreas,
   listCrimes,
@@ -33,4 +42,13 @@ export const DATASET_OPERATIONS = {
 } as const;
 
 /** `lf.reports.<key>(params)`: one operation per report (`GET /v1/reports/...`). */
-export const REPORT_OPERATIONS = {} as const;
+export const REPORT_OPERATIONS = {
+  crimesByZip: getCrimesByZip,
+  crimesTrends: getCrimeTrends,
+  crimesPerCapita: getCrimesPerCapita,
+  serviceRequestsByType: getServiceRequestsByType,
+  businessLicensesIssued: getBusinessLicensesIssued,
+  trafficCrashesMonthly: getTrafficCrashesMonthly,
+  tripsByCommunityArea: getTripsByCommunityArea,
+  ctaStationEntriesMonthly: getCtaStationRidesMonthly,
+} as const;

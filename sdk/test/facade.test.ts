@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { readSodaFixture } from '../../core/testing/fixtures.js';
 import type { LiveServer } from '../../server/test/helpers.js';
 import { createLakefront, LakefrontAbortError, LakefrontError, type Crime } from '../src/index.js';
-import { DATASET_OPERATIONS } from '../src/table.js';
+import { DATASET_OPERATIONS, REPORT_OPERATIONS } from '../src/table.js';
 import { startSampleServer } from './live-server.js';
 import { observingFetch } from './observing-fetch.js';
 
@@ -42,16 +45,41 @@ describe('lf.crimes.list', () => {
     const _typo = () => lf.crimes.list({ limit: 1, primary_type: ['THEFT'] });
   });
 
-  it('covers every dataset the server serves, one table line each', async () => {
+  it('lists the datasets with their row counts', async () => {
     const lf = createLakefront({ baseUrl: `${server.url}/` });
     const { data } = await lf.datasets.list();
     expect(data.find((dataset) => dataset.key === 'crimes')).toMatchObject({ row_count: sample.length, source_ids: ['ijzp-q8t2'] });
-    const camel = (key: string) => key.replace(/-(\w)/g, (_match, letter: string) => letter.toUpperCase());
-    expect(Object.keys(DATASET_OPERATIONS).sort()).toEqual(data.map((dataset) => camel(dataset.key)).sort());
-    for (const dataset of data) {
-      const api = (lf as unknown as Record<string, { list(params: object): Promise<{ data: unknown[] }> }>)[camel(dataset.key)]!;
-      const page = await api.list({ limit: 2 });
-      expect(page.data).toHaveLength(Math.min(2, dataset.row_count));
+  });
+});
+
+describe('the table of operations', () => {
+  const spec = parse(readFileSync(fileURLToPath(new URL('../../openapi/lakefront.yaml', import.meta.url)), 'utf8')) as { paths: Record<string, unknown> };
+  const camel = (path: string) => path.replace(/[-/](\w)/g, (_match, letter: string) => letter.toUpperCase());
+  /** The facade name the naming rule gives each spec path under a prefix (`/v1/reports/crimes/by-zip` → `crimesByZip`). */
+  const namesUnder = (prefix: RegExp) =>
+    Object.keys(spec.paths)
+      .filter((path) => prefix.test(path))
+      .map((path) => camel(path.replace(prefix, '')))
+      .sort();
+
+  it('has one line for every dataset and report in the spec, named by the rule', () => {
+    expect(Object.keys(DATASET_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/(?!datasets$|reports\/|boundaries\/)/));
+    expect(Object.keys(REPORT_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/reports\//));
+  });
+
+  it('calls, for every name, the path that name comes from', async () => {
+    const observer = observingFetch();
+    const lf = createLakefront({ baseUrl: server.url, fetch: observer.fetch, retry: false }) as unknown as Record<string, any>;
+    const requestedPath = async (call: () => Promise<unknown>) => {
+      // Reports called without their required parameters answer 400: the path is what matters here.
+      await call().catch((error: unknown) => expect(error).toMatchObject({ status: 400 }));
+      return new URL(observer.urls.at(-1)!).pathname;
+    };
+    for (const key of Object.keys(DATASET_OPERATIONS)) {
+      expect(camel((await requestedPath(() => lf[key].list({ limit: 1 }))).replace('/v1/', ''))).toBe(key);
+    }
+    for (const key of Object.keys(REPORT_OPERATIONS)) {
+      expect(camel((await requestedPath(() => lf.reports[key]({}))).replace('/v1/reports/', ''))).toBe(key);
     }
   });
 });
@@ -130,6 +158,30 @@ describe('exports', () => {
     expectTypeOf(collection.features[0]!.properties).toEqualTypeOf<{ id: number; primary_type: string | null }>();
     expect(collection.features[0]!.properties.primary_type).toBe('THEFT');
     expect(collection.next_cursor).toEqual(expect.any(String));
+  });
+});
+
+describe('lf.reports', () => {
+  it('crimesByZip counts what the rows say, per ZIP and type', async () => {
+    const lf = createLakefront({ baseUrl: server.url });
+    const report = await lf.reports.crimesByZip({ from: '2014-03-01', to: '2014-04-01', primaryType: ['THEFT', 'BATTERY'] });
+    expectTypeOf(report.data[0]!.count).toEqualTypeOf<number>();
+    const expected = new Map<string, number>();
+    for await (const crime of lf.crimes.rows({ from: '2014-03-01', to: '2014-04-01', primaryType: ['THEFT', 'BATTERY'], fields: ['geo_zip', 'primary_type'] })) {
+      if (crime.geo_zip === null) continue;
+      const key = `${crime.geo_zip} ${crime.primary_type}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(expected.size).toBeGreaterThan(20);
+    expect(new Map(report.data.map((line) => [`${line.zip} ${line.primary_type}`, line.count]))).toEqual(expected);
+  });
+
+  it('requires the parameters the spec requires', async () => {
+    const lf = createLakefront({ baseUrl: server.url });
+    const trend = await lf.reports.crimesTrends({ zip: '60614', interval: 'week', from: '2014-03-01', to: '2014-04-01' });
+    expect(trend.data.reduce((sum, line) => sum + line.count, 0)).toBeGreaterThan(50);
+    // @ts-expect-error `zip` and `interval` are required (checked by tsc, not run)
+    const _missing = () => lf.reports.crimesTrends({ from: '2014-03-01' });
   });
 });
 
