@@ -89,7 +89,9 @@ export class SodaStore {
     const rows = query.order ? this.sorted(dataset, query.order) : dataset.rows;
     const wanted = query.offset + query.limit;
     const matches: Row[] = [];
-    for (const row of rows) {
+    const start = query.order && query.where ? seekKeyset(rows, query.order, query.where) : 0;
+    for (let index = start; index < rows.length; index += 1) {
+      const row = rows[index]!;
       if (predicate(row) !== true) continue;
       matches.push(row);
       if (matches.length >= wanted) break;
@@ -128,6 +130,35 @@ export class SodaStore {
     row[':updated_at'] = stamp;
     return row;
   }
+}
+
+const STABLE_ORDER = /^\s*:updated_at(\s+ASC)?\s*,\s*:id(\s+ASC)?\s*$/i;
+const KEYSET = /\(:updated_at > '((?:[^']|'')*)' OR \(:updated_at = '\1' AND :id > '((?:[^']|'')*)'\)\)/;
+
+/**
+ * What the portal's index does for a keyset query: rows before the watermark in `:updated_at,
+ * :id` order cannot match `(:updated_at > W OR (:updated_at = W AND :id > I))`, so the scan may
+ * start after them (found by binary search). The full predicate still decides every row scanned.
+ * Only for UTC stamps in one shape, where text order is time order.
+ */
+function seekKeyset(rows: readonly Row[], order: string, where: string): number {
+  const match = STABLE_ORDER.test(order) ? KEYSET.exec(where) : null;
+  if (!match || match.index + match[0].length !== where.trimEnd().length) return 0;
+  // The keyset must be a top-level conjunct: nothing before it but plain `… AND` conditions.
+  const before = where.slice(0, match.index);
+  if (before && (!/\sAND\s+$/i.test(before) || /[()]|\bOR\b/i.test(before))) return 0;
+  const [at, id] = [match[1]!.replaceAll("''", "'"), match[2]!.replaceAll("''", "'")];
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) return 0;
+  let [low, high] = [0, rows.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const row = rows[middle]!;
+    const rowAt = String(row[':updated_at']);
+    if (rowAt.length !== at.length || !rowAt.endsWith('Z')) return 0; // another shape: no shortcut
+    if (rowAt < at || (rowAt === at && String(row[':id']) <= id)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function project(row: Row, columns: readonly string[]): Row {
