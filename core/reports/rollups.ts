@@ -25,14 +25,21 @@ export const ROLLUPS: readonly { readonly view: string; readonly sources: readon
  * contents meanwhile. PGlite has a single connection, so nobody reads during the refresh anyway.
  * Also returns how long each view took, for the log.
  */
-export async function refreshRollups(db: Database, datasetKeys?: readonly string[]): Promise<{ view: string; ms: number }[]> {
+export async function refreshRollups(
+  db: Database,
+  datasetKeys?: readonly string[],
+  options: {
+    /** false refreshes plainly (faster, but blocks readers): for a first fill that nobody reads yet. */
+    readonly concurrently?: boolean;
+  } = {},
+): Promise<{ view: string; ms: number }[]> {
   const chosen = ROLLUPS.filter((rollup) => !datasetKeys || rollup.sources.some((key) => datasetKeys.includes(key)));
   const timings: { view: string; ms: number }[] = [];
   for (const { view } of chosen) {
     const started = Date.now();
     // Through a function that refreshes with the owner's rights (migration
     // 202611271001-ingest-refreshes-rollups), so the least-privileged ingest role can call it.
-    await db.knex.raw('SELECT lakefront.refresh_rollup(?, ?)', [view, db.backend === 'postgres']);
+    await db.knex.raw('SELECT lakefront.refresh_rollup(?, ?)', [view, db.backend === 'postgres' && (options.concurrently ?? true)]);
     timings.push({ view, ms: Date.now() - started });
   }
   return timings;

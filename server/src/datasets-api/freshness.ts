@@ -5,9 +5,30 @@ import type { Knex } from 'knex';
 /** Responses may be reused for a minute; a sync changes the validators, so revalidation is cheap. */
 const CACHE_CONTROL = 'public, max-age=60';
 
-/** When the dataset's last successful sync (or sample load) finished; null if never. */
-export async function lastSyncOf(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
-  // Through the api view: the API's read-only role cannot read schema lakefront.
+/**
+ * How long a read of the sync time is reused. Syncs are minutes apart; without this every request
+ * would pay a second database round trip just to compute its ETag. Validators therefore follow
+ * a sync within this many milliseconds.
+ */
+export const SYNC_TIME_REUSE_MS = 1_000;
+
+const syncTimes = new WeakMap<Knex, Map<string, { at: Promise<Date | null>; until: number }>>();
+
+/** When the datasets' last successful sync (or sample load) finished; null if never. */
+export function lastSyncOf(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
+  let cache = syncTimes.get(knex);
+  if (!cache) syncTimes.set(knex, (cache = new Map()));
+  const key = datasetKeys.join(',');
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return cached.at;
+  const at = readLastSync(knex, datasetKeys);
+  cache.set(key, { at, until: Date.now() + SYNC_TIME_REUSE_MS });
+  // A failed read is not reused.
+  at.catch(() => cache.delete(key));
+  return at;
+}
+
+async function readLastSync(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
   const row = (await knex('api.sync_state').whereIn('dataset', datasetKeys).max({ at: 'last_success_at' }).first()) as { at: string | null } | undefined;
   return row?.at ? new Date(row.at) : null;
 }

@@ -1,0 +1,53 @@
+// One HTTP server for bench/api.ts, in its own process so that it does not share an event loop
+// with autocannon: `api` is the real Lakefront app, `bare` a bare node:http + pg handler that
+// runs the same list query and writes the same JSON. Prints `{"port": N}` once listening.
+//   tsx bench/api-targets.ts api|bare <database-url>
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { connect } from '../core/db/connect.js';
+import { typeParsers } from '../core/db/type-parsers.js';
+import { silentLogger } from '../core/log.js';
+import { listen } from '../server/src/listen.js';
+
+const POOL_SIZE = 10;
+const [kind, databaseUrl] = process.argv.slice(2) as ['api' | 'bare', string];
+
+/** Exactly the statement the API's list query compiles to for `primary_type=…&from=…&to=…&limit=…`. */
+const LIST_SQL = `select "id", "case_number", "date", "block", "iucr", "primary_type", "description", "location_description",
+  "arrest", "domestic", "beat", "district", "ward", "community_area", "fbi_code", "x_coordinate", "y_coordinate", "year",
+  "updated_on", "latitude", "longitude", "geo_zip", "geo_community_area"
+  from "api"."crimes" where "date" >= $1::timestamp and "date" < $2::timestamp and "primary_type" in ($3)
+  order by "date" desc nulls last, "id" desc limit $4`;
+
+async function startBare(): Promise<number> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: POOL_SIZE,
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser },
+  });
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const limit = Number(url.searchParams.get('limit') ?? 100);
+    const { rows } = await pool.query(LIST_SQL, [url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('primary_type'), limit + 1]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ s: 'crimes:-date', v: [last.date, last.id] })).toString('base64url') : null;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ data: page, next_cursor: nextCursor }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startApi(): Promise<number> {
+  const db = await connect({ databaseUrl, poolMax: POOL_SIZE, statementTimeoutMs: 15_000 });
+  // Production settings, except the per-IP rate limit: every benchmark request comes from one IP.
+  const running = await listen({ db, log: silentLogger, limits: { rateLimitPerMinute: 0 } }, 0, '127.0.0.1');
+  return running.port;
+}
+
+const port = kind === 'bare' ? await startBare() : await startApi();
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+// Exit cleanly on SIGTERM, so that `--cpu-prof` can write its profile.
+process.once('SIGTERM', () => process.exit(0));
