@@ -34,7 +34,10 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     const page = await readPage(db.knex, surface, request, cursor, limit);
     const total = query.count === 'exact' ? await countRows(db.knex, surface, request) : undefined;
     if (format === 'json') {
-      const body = { data: page.rows.map((row) => pick(row, request.fields)), next_cursor: page.nextCursor, ...(total === undefined ? {} : { total }) };
+      // Rows already hold exactly the served columns unless the sort key added some.
+      const exact = request.order.columns.every((column) => request.fields.includes(column));
+      const data = exact ? page.rows : page.rows.map((row) => pick(row, request.fields));
+      const body = { data, next_cursor: page.nextCursor, ...(total === undefined ? {} : { total }) };
       return body as JsonBodyOf<K>;
     }
     if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
