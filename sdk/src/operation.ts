@@ -49,5 +49,23 @@ export async function callOperation(
   }
   if (!result.response) throw errorFromFailure(result.error, options.signal);
   if (!result.response.ok) throw errorFromResponse(result.response, result.error);
-  return result.data;
+  return parseAs === 'stream' ? guardStream(result.data as ReadableStream<Uint8Array> | null, options.signal) : result.data;
+}
+
+/** A body stream whose failures (a connection cut mid-export, an abort) are LakefrontErrors too. */
+function guardStream(body: ReadableStream<Uint8Array> | null, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+  if (!body) return new ReadableStream({ start: (controller) => controller.close() });
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(errorFromFailure(error, signal));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }

@@ -45,6 +45,17 @@ describe('lf.crimes.list', () => {
     const _typo = () => lf.crimes.list({ limit: 1, primary_type: ['THEFT'] });
   });
 
+  it('sends the client\'s headers with every request, and a call\'s own headers with that call', async () => {
+    const observer = observingFetch();
+    const lf = createLakefront({ baseUrl: server.url, fetch: observer.fetch, headers: { 'x-client': 'analyst-notebook' } });
+    await lf.datasets.list();
+    await lf.crimes.list({ limit: 1 }, { headers: { 'x-request-id': 'r-42' } });
+    expect(observer.requests.map((request) => [request.headers.get('x-client'), request.headers.get('x-request-id')])).toEqual([
+      ['analyst-notebook', null],
+      ['analyst-notebook', 'r-42'],
+    ]);
+  });
+
   it('lists the datasets with their row counts', async () => {
     const lf = createLakefront({ baseUrl: `${server.url}/` });
     const { data } = await lf.datasets.list();
@@ -148,6 +159,21 @@ describe('exports', () => {
     const stream = await lf.crimes.csvStream(filters);
     expect(stream).toBeInstanceOf(ReadableStream);
     expect(await new Response(stream).text()).toBe(await lf.crimes.csv(filters));
+  });
+
+  it('rejects a stream being read with LakefrontAbortError once the signal fires', async () => {
+    const lf = createLakefront({ baseUrl: server.url });
+    const controller = new AbortController();
+    const reader = (await lf.crimes.csvStream({}, { signal: controller.signal })).getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    let error: unknown;
+    try {
+      while (!(await reader.read()).done);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LakefrontAbortError);
   });
 
   it('answers a page of GeoJSON features for a dataset with points', async () => {

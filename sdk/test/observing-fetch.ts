@@ -9,13 +9,17 @@ export interface ObservingFetch {
   readonly fetch: typeof fetch;
   /** URLs in the order they were requested (each attempt counts). */
   readonly urls: string[];
+  /** The requests themselves, in the same order. */
+  readonly requests: Request[];
 }
 
 export function observingFetch(plan: (attempt: number, request: Request) => Fault | undefined = () => undefined): ObservingFetch {
   const urls: string[] = [];
+  const requests: Request[] = [];
   const observed: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
     urls.push(request.url);
+    requests.push(request);
     const fault = plan(urls.length, request);
     if (!fault) return fetch(request);
     if ('networkError' in fault) throw new TypeError(fault.networkError);
@@ -24,5 +28,5 @@ export function observingFetch(plan: (attempt: number, request: Request) => Faul
     const title = fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable';
     return new Response(JSON.stringify({ type: 'about:blank', title, status: fault.status }), { status: fault.status, headers });
   };
-  return { fetch: observed, urls };
+  return { fetch: observed, urls, requests };
 }
