@@ -54,7 +54,12 @@ function fromValidator(error: ValidatorError): HttpProblem {
 }
 
 /** SQLSTATE classes and socket errors that mean "the database is unavailable", not "a bug". */
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+// A rejected login (28xxx) or a missing database (3D000) is a misconfigured deployment: the
+// client can do nothing but retry later, and the operator sees the error in the log.
+const UNAVAILABLE_CODES = new Set([
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '28000', '28P01', '3D000',
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
 const STATEMENT_TIMEOUT = '57014';
 
 function fromDatabase(error: unknown): HttpProblem | undefined {
