@@ -5,6 +5,7 @@ import { syncDatasets } from '../../ingest/sync/run.js';
 import { parseSince } from '../../ingest/sync/since.js';
 import type { DatasetSyncSummary } from '../../ingest/sync/summary.js';
 import { openDatabase, type CliContext } from '../context.js';
+import { stopBetweenBatches } from '../graceful-stop.js';
 import { createProgressDisplay } from '../sync-progress.js';
 import { requireDataset } from './load-sample.js';
 
@@ -26,6 +27,7 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
   const log = tty ? createLogger({ level: 'warn' }) : context.log;
   const db = await openDatabase({ ...context, log });
   const progress = tty ? createProgressDisplay(selected.map((dataset) => dataset.key)) : undefined;
+  const stop = stopBetweenBatches(log, () => db.close());
   let summaries: DatasetSyncSummary[];
   try {
     await migrateLatest(db.knex);
@@ -35,9 +37,13 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
       full: options.full,
       since,
       pageSize: options.pageSize,
-      onProgress: progress?.update,
+      onProgress: (update) => {
+        progress?.update(update);
+        stop.checkpoint();
+      },
     });
   } finally {
+    stop.dispose();
     progress?.stop();
     await db.close();
   }
