@@ -10,8 +10,11 @@ import { syncDataset } from '../ingest/sync/sync-dataset.js';
 
 const [portalUrl, databaseUrl, pageSize] = process.argv.slice(2);
 let peakRss = process.memoryUsage().rss;
+let peakHeap = 0;
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const usage = process.memoryUsage();
+  peakRss = Math.max(peakRss, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed + usage.external);
 }, 25);
 const db = await connect({ databaseUrl, poolMax: 4 });
 const started = performance.now();
@@ -25,4 +28,4 @@ const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 await db.close();
-process.stdout.write(`${JSON.stringify({ status: summary.status, error: summary.error, rows: summary.sources[0]?.rowsRead ?? 0, seconds, peakRss })}\n`);
+process.stdout.write(`${JSON.stringify({ status: summary.status, error: summary.error, rows: summary.sources[0]?.rowsRead ?? 0, seconds, peakRss, peakHeap })}\n`);

@@ -24,7 +24,9 @@ import { clonedCrimes, CRIMES_PORTAL_ID } from './cloned-crimes.js';
 const args = parseArgs(process.argv.slice(2));
 const ROWS = args.rows ?? 1_000_000;
 const SMALL = args.small ?? Math.min(100_000, Math.floor(ROWS / 10));
-const PAGE_SIZE = args['page-size'] ?? 50_000;
+const PAGE_SIZE = args['page-size'] ?? 10_000;
+/** V8 heap cap for the ingest process, as a CronJob sets it (NODE_OPTIONS); 0 = V8's default. */
+const HEAP_MB = args['heap-mb'] ?? 160;
 const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'lakefront_bench_ingest';
 const benchUrl = (() => {
@@ -44,7 +46,7 @@ interface Result {
 const results: Result[] = [];
 for (const rows of SMALL > 0 ? [SMALL, ROWS] : [ROWS]) results.push(await measure(rows));
 
-console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, PostgreSQL at ${new URL(SERVER_URL).host})`);
+console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, ingest heap cap ${HEAP_MB ? `${HEAP_MB} MB` : 'none'}, PostgreSQL at ${new URL(SERVER_URL).host})`);
 console.log(table(results));
 
 async function measure(rows: number): Promise<Result> {
@@ -59,7 +61,8 @@ async function measure(rows: number): Promise<Result> {
   let ingest: { status: string; error?: string; rows: number; seconds: number; peakRss: number };
   try {
     console.log('  ingest: lakefront sync (HTTP pages → map → COPY into staging → upsert → watermark)');
-    ingest = JSON.parse(await runTsx(['bench/ingest-worker.ts', portal.url, benchUrl, String(PAGE_SIZE)])) as typeof ingest;
+    const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
+    ingest = JSON.parse(await runTsx([...heap, 'bench/ingest-worker.ts', portal.url, benchUrl, String(PAGE_SIZE)])) as typeof ingest;
   } finally {
     portal.stop();
   }
@@ -109,7 +112,7 @@ async function startPortal(rows: number): Promise<{ url: string; stop(): void }>
 }
 
 async function runTsx(argv: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...argv], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...argv.filter((arg) => arg.startsWith('--')), '--import', 'tsx', ...argv.filter((arg) => !arg.startsWith('--'))], { maxBuffer: 1 << 20 });
   return stdout.trim().split('\n').at(-1)!;
 }
 

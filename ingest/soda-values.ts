@@ -84,10 +84,15 @@ export function convert(type: ColumnType, raw: unknown): DbValue {
   }
 }
 
+/** Calendar check without allocating a Date: this runs for every timestamp of every synced row. */
 function isRealDate(match: RegExpExecArray): boolean {
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d && h! < 24 && mi! < 60 && s! < 60;
+  const year = +match[1]!;
+  const month = +match[2]!;
+  const day = +match[3]!;
+  if (month < 1 || month > 12 || day < 1 || +match[4]! > 23 || +match[5]! > 59 || +match[6]! > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
 }
 
 /** Fills latitude/longitude from the point field when the row has no separate columns for them. */

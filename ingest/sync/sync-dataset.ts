@@ -31,7 +31,8 @@ export interface SyncOptions {
   readonly quiet?: boolean;
 }
 
-export const DEFAULT_PAGE_SIZE = 50_000;
+/** Rows per request: two pages in memory stay well under 100 MB of heap. */
+export const DEFAULT_PAGE_SIZE = 10_000;
 
 /**
  * Brings one dataset up to date with the portal, every portal id in turn, under the dataset's
@@ -99,10 +100,13 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
   if (full) await clearSeen(db.knex, dataset, sourceId);
   const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
   const began = Date.now();
-  for await (const page of readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE })) {
-    const mapped = mapPage(dataset, sourceId, page.rows, options.log, options.hooks?.enricher);
+  const pages = readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }, (rows) =>
+    mapPage(dataset, sourceId, rows, options.log, options.hooks?.enricher),
+  );
+  for await (const page of pages) {
+    const mapped = page.prepared;
     await writePage(db, plan, mapped.rows, { sourceId, watermark: page.watermark, recordSeen: full });
-    source.rowsRead += page.rows.length;
+    source.rowsRead += page.count;
     source.pages += 1;
     source.malformedValues += mapped.malformedValues;
     source.rejectedRows += mapped.rejectedRows;
