@@ -1,9 +1,12 @@
 // The image cannot be built here (no Docker engine), so the Dockerfile is read and held to the rules
 // a build would otherwise reveal late: pinned base, production dependencies only, non-root, a
 // health check, the CLI as entrypoint, and every file the CLI loads inside the build context.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { startServer } from '../../server/test/helpers.js';
 import { isDockerIgnored, parseDockerfile, reachableSources, readDockerignore, type Instruction } from './dockerfile.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +51,22 @@ describe('Dockerfile', () => {
     const healthcheck = runtime.find((instruction) => instruction.keyword === 'HEALTHCHECK');
     expect(healthcheck?.args).toMatch(/CMD \["node",/);
     expect(healthcheck?.args).toContain('/healthz');
+  });
+
+  it('has a HEALTHCHECK command that passes against a running Lakefront and fails when nothing answers', async () => {
+    const healthcheck = runtime.find((instruction) => instruction.keyword === 'HEALTHCHECK')!;
+    const [executable, ...args] = JSON.parse(/CMD (\[.*\])$/.exec(healthcheck.args)![1]!) as string[];
+    expect(executable).toBe('node');
+    const check = (port: number) =>
+      promisify(execFile)(process.execPath, args, { env: { ...process.env, PORT: String(port) } }).then(() => 0, (error: { code: number }) => error.code);
+    const server = await startServer();
+    const port = server.port;
+    try {
+      expect(await check(port)).toBe(0);
+    } finally {
+      await server.stop();
+    }
+    expect(await check(port)).toBe(1);
   });
 
   it('starts the lakefront CLI, serving by default', () => {

@@ -109,7 +109,8 @@ function withImages(object: K8sObject, images: NonNullable<Kustomization['images
       const { name, tag } = splitImage(copy.image);
       const rule = images.find((image) => image.name === name);
       const newTag = rule?.newTag ?? tag;
-      if (rule) copy.image = `${rule.newName ?? name}${newTag ? `:${newTag}` : ''}`;
+      const suffix = !newTag ? '' : newTag.startsWith('@') ? newTag : `:${newTag}`;
+      if (rule) copy.image = `${rule.newName ?? name}${suffix}`;
     }
     return copy;
   };
