@@ -48,6 +48,9 @@ recipe "Report: crimes by ZIP and type for a month (from/to required)" \
 recipe "Report: the monthly crime trend of one ZIP" \
   curl -fsS "$BASE/v1/reports/crimes/trends?zip=60614&interval=month&from=2014-01-01&to=2015-01-01"
 
+recipe "Boundaries: every ZIP code area as GeoJSON, saved to a file" \
+  curl -fsS --compressed -o "${TMPDIR:-/tmp}/lakefront-zip-codes.geojson" -w '%{http_code} %{content_type} %{size_download} bytes\n' "$BASE/v1/boundaries/zip-codes"
+
 # Conditional requests: send the ETag back; 304 means your copy is current.
 page="$BASE/v1/crimes?limit=1&fields=id"
 etag=$(curl -fsS -o /dev/null -D - "$page" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')

@@ -84,9 +84,10 @@ describe('examples, each against a live server', () => {
 
   it('curl-cookbook: every recipe succeeds', async () => {
     const { stdout } = await run('bash', ['examples/curl-cookbook.sh', server.url], { cwd: root });
-    expect(stdout.match(/^### /gm)!.length).toBeGreaterThanOrEqual(12);
+    expect(stdout.match(/^### /gm)!.length).toBeGreaterThanOrEqual(14);
     expect(stdout).toContain('"name":"limit"');
     expect(stdout).toMatch(/^304$/m);
     expect(stdout).toContain('id,date,primary_type,block');
+    expect(stdout).toMatch(/^200 application\/geo\+json/m);
   });
 });

@@ -6,6 +6,7 @@
  */
 import {
   getBusinessLicensesIssued,
+  getCommunityAreaBoundaries,
   getCrimesByZip,
   getCrimesPerCapita,
   getCrimeTrends,
@@ -13,6 +14,7 @@ import {
   getServiceRequestsByType,
   getTrafficCrashesMonthly,
   getTripsByCommunityArea,
+  getZipCodeBoundaries,
   listBusinessLicenses,
   listCommunityAreas,
   listCrimes,
@@ -51,4 +53,10 @@ export const REPORT_OPERATIONS = {
   trafficCrashesMonthly: getTrafficCrashesMonthly,
   tripsByCommunityArea: getTripsByCommunityArea,
   ctaStationEntriesMonthly: getCtaStationRidesMonthly,
+} as const;
+
+/** `lf.boundaries.<key>()`: the areas behind `geo_zip` and `geo_community_area`, as GeoJSON (`GET /v1/boundaries/...`). */
+export const BOUNDARY_OPERATIONS = {
+  zipCodes: getZipCodeBoundaries,
+  communityAreas: getCommunityAreaBoundaries,
 } as const;

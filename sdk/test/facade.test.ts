@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { readSodaFixture } from '../../core/testing/fixtures.js';
 import type { LiveServer } from '../../server/test/helpers.js';
 import { createLakefront, LakefrontAbortError, LakefrontError, type Crime } from '../src/index.js';
-import { DATASET_OPERATIONS, REPORT_OPERATIONS } from '../src/table.js';
+import { BOUNDARY_OPERATIONS, DATASET_OPERATIONS, REPORT_OPERATIONS } from '../src/table.js';
 import { startSampleServer } from './live-server.js';
 import { observingFetch } from './observing-fetch.js';
 
@@ -76,6 +76,7 @@ describe('the table of operations', () => {
   it('has one line for every dataset and report in the spec, named by the rule', () => {
     expect(Object.keys(DATASET_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/(?!datasets$|reports\/|boundaries\/)/));
     expect(Object.keys(REPORT_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/reports\//));
+    expect(Object.keys(BOUNDARY_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/boundaries\//));
   });
 
   it('calls, for every name, the path that name comes from', async () => {
@@ -91,6 +92,9 @@ describe('the table of operations', () => {
     }
     for (const key of Object.keys(REPORT_OPERATIONS)) {
       expect(camel((await requestedPath(() => lf.reports[key]({}))).replace('/v1/reports/', ''))).toBe(key);
+    }
+    for (const key of Object.keys(BOUNDARY_OPERATIONS)) {
+      expect(camel((await requestedPath(() => lf.boundaries[key]())).replace('/v1/boundaries/', ''))).toBe(key);
     }
   });
 });
@@ -208,6 +212,19 @@ describe('lf.reports', () => {
     expect(trend.data.reduce((sum, line) => sum + line.count, 0)).toBeGreaterThan(50);
     // @ts-expect-error `zip` and `interval` are required (checked by tsc, not run)
     const _missing = () => lf.reports.crimesTrends({ from: '2014-03-01' });
+  });
+});
+
+describe('lf.boundaries', () => {
+  it('answers the ZIP code areas as GeoJSON, one feature per ZIP', async () => {
+    const lf = createLakefront({ baseUrl: server.url });
+    const zips = await lf.boundaries.zipCodes();
+    expect(zips.type).toBe('FeatureCollection');
+    const geometryTypes = new Set(zips.features.map((feature) => feature.geometry.type));
+    expect(geometryTypes).toEqual(new Set(['MultiPolygon']));
+    const names = zips.features.map((feature) => feature.properties.zip);
+    expect(names).toContain('60614');
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 
