@@ -1,5 +1,5 @@
 // Benchmark of the read API at scale (not a test; never run by `npm test`).
-//   npm run bench:api -- [--rows 8000000] [--duration 20] [--connections 32] [--reload] [--refresh]
+//   npm run bench:api -- [--rows 8000000] [--duration 20] [--connections 32] [--reload] [--refresh] [--export]
 // Loads `--rows` crimes (the bundled real sample cloned with new ids, dates spread over
 // 2001-2025) into its own database `lakefront_bench_api` on the PostgreSQL in DATABASE_URL
 // (default postgres://postgres@127.0.0.1:5432/postgres), refreshes the report rollups, then runs
@@ -7,6 +7,7 @@
 // the same run. A loaded database is reused unless --reload; its rollups are refreshed after a
 // load or with --refresh.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     reload: { type: 'boolean', default: false },
     refresh: { type: 'boolean', default: false },
+    /** Also stream every row as CSV and record the server's peak memory. */
+    export: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(args.rows);
@@ -149,6 +152,30 @@ try {
 } finally {
   api.child.kill();
 }
+/** Streams the whole table as CSV from the API, sampling the server's resident memory meanwhile. */
+async function measureExport(): Promise<{ rows: number; seconds: number; peakRssMb: number; startRssMb: number }> {
+  const target = await startTarget('api');
+  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${target.child.pid}/status`, 'utf8'))![1]) / 1024;
+  try {
+    const startRssMb = rssMb();
+    let peakRssMb = startRssMb;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb())), 250);
+    const began = Date.now();
+    const response = await fetch(`${target.url}/v1/crimes?format=csv`);
+    let lines = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for (const byte of chunk) if (byte === 10) lines += 1;
+    }
+    clearInterval(sampler);
+    return { rows: lines - 1, seconds: (Date.now() - began) / 1000, peakRssMb, startRssMb };
+  } finally {
+    target.child.kill();
+  }
+}
+
+const exported = args.export ? await measureExport() : undefined;
+if (exported) log(`CSV export: ${exported.rows} rows in ${exported.seconds.toFixed(0)} s, server RSS ${exported.startRssMb.toFixed(0)} MB before, peak ${exported.peakRssMb.toFixed(0)} MB`);
+
 const bare = await startTarget('bare');
 try {
   results.push(await measure('bare node:http + pg (same list query)', bare.url + listQuery));
@@ -164,3 +191,9 @@ process.stdout.write(`\nAPI / bare (filtered list): ${(ratio * 100).toFixed(0)}%
 const listP99 = Math.max(results[0]!.p99, results[1]!.p99);
 const reportP99 = Math.max(results[2]!.p99, results[3]!.p99);
 process.stdout.write(`list p99 ${listP99} ms (target < 50), report p99 ${reportP99} ms (target < 100)\n`);
+if (exported) {
+  process.stdout.write(
+    `full CSV export: ${exported.rows.toLocaleString('en-US')} rows in ${exported.seconds.toFixed(0)} s ` +
+      `(${Math.round(exported.rows / exported.seconds).toLocaleString('en-US')} rows/s), server RSS peak ${exported.peakRssMb.toFixed(0)} MB (${exported.startRssMb.toFixed(0)} MB idle)\n`,
+  );
+}
