@@ -221,7 +221,7 @@ describe.each(Object.entries(overlays))('overlay %s', (environment, objects) => 
 
   it('limits requests per client at the Ingress, where the client address is known, not in the API behind it', () => {
     expect(one(objects, 'ConfigMap', 'lakefront-config').data.LAKEFRONT_RATE_LIMIT).toBe('0');
-    const annotations = one(objects, 'Ingress', 'lakefront-api').metadata.annotations ?? {};
+    const annotations = (one(objects, 'Ingress', 'lakefront-api').metadata.annotations ?? {}) as Record<string, string>;
     expect(Number(annotations['nginx.ingress.kubernetes.io/limit-rpm'])).toBeGreaterThan(0);
   });
 
