@@ -14,7 +14,7 @@ export async function enrichCommand(context: CliContext, keys: string[]): Promis
   const db = await openDatabase(context);
   try {
     await migrateLatest(db.knex);
-    const enricher = await RowEnricher.load(db.knex);
+    const enricher = await RowEnricher.load(db.knex, context.log);
     if (!enricher.hasBoundaries) context.log.warn('no boundaries loaded (sync zip-codes and community-areas first): every geo value will be NULL');
     const summaries = await recomputeEnrichment(db, selected, { enricher, log: context.log });
     for (const summary of summaries) {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../core/config.js';
 import { communityAreas } from '../../core/datasets/community-areas.js';
 import { crimes } from '../../core/datasets/crimes.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
@@ -13,6 +14,7 @@ import { migrateLatest } from '../../core/db/migrate.js';
 import { silentLogger } from '../../core/log.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { enrichCommand } from '../commands/enrich.js';
 
 const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 /** PostgreSQL: a fresh test database shared with the child process. PGlite: a data directory. */
@@ -53,9 +55,15 @@ afterAll(async () => {
 });
 
 describe('lakefront enrich', () => {
-  it('computes geo_zip and geo_community_area of the stored rows', async () => {
-    const first = await lakefront('enrich', 'crimes');
-    expect(first).toMatchObject({ code: 0, stdout: 'crimes: 6957 rows checked, 6884 updated\n' });
+  it('computes geo_zip and geo_community_area of the stored rows and says how many changed', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    try {
+      await enrichCommand({ config: loadConfig(env()), log: silentLogger }, ['crimes']);
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed.join('')).toBe('crimes: 6957 rows checked, 6884 updated\n');
 
     const db = await open();
     try {
@@ -66,12 +74,15 @@ describe('lakefront enrich', () => {
     }
   });
 
-  it('refuses an unknown dataset, or one without coordinates, with one line and exit 1', async () => {
+  it('refuses an unknown dataset with one line and exit 1', async () => {
     const unknown = await lakefront('enrich', 'crimez');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^lakefront: unknown dataset "crimez"; known: .*crimes.*\n$/);
-    const noPoint = await lakefront('enrich', 'zip-codes');
-    expect(noPoint.code).toBe(1);
-    expect(noPoint.stderr).toBe('lakefront: dataset "zip-codes" has no coordinates to enrich\n');
+  });
+
+  it('refuses a dataset without coordinates', async () => {
+    await expect(enrichCommand({ config: loadConfig(env()), log: silentLogger }, ['zip-codes'])).rejects.toThrow(
+      'dataset "zip-codes" has no coordinates to enrich',
+    );
   });
 });

@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { communityAreas } from '../../core/datasets/community-areas.js';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
-import { BoundaryIndex, type BoundaryKey } from '../geo/boundary-index.js';
+import type { Logger } from '../../core/log.js';
+import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../geo/boundary-index.js';
+import { polygonsOf } from '../geo/geojson.js';
 
 /** A boundary dataset and the geo column it fills on every dataset with a point. */
 export interface BoundaryLayer<K extends BoundaryKey> {
@@ -40,13 +42,24 @@ export function isBoundaryDataset(dataset: DatasetDefinition): boolean {
 
 /**
  * Builds a layer's index from its table in the database (what the last sync stored). Features
- * without a key or geometry cannot answer a lookup and are left out.
+ * without a key or geometry cannot answer a lookup and are left out; so is a feature whose
+ * geometry is not a (Multi)Polygon, with a warning, rather than stopping every sync.
  */
-export async function loadBoundaryIndex<K extends BoundaryKey>(knex: Knex, layer: BoundaryLayer<K>): Promise<BoundaryIndex<K>> {
+export async function loadBoundaryIndex<K extends BoundaryKey>(knex: Knex, layer: BoundaryLayer<K>, log?: Logger): Promise<BoundaryIndex<K>> {
   const geometryColumn = layer.dataset.geometryColumn!;
   const rows = (await knex(`data.${layer.dataset.table}`)
     .select({ key: layer.keyColumn, geometry: geometryColumn })
     .whereNotNull(layer.keyColumn)
     .whereNotNull(geometryColumn)) as { key: unknown; geometry: unknown }[];
-  return new BoundaryIndex(rows.map((row) => ({ key: layer.keyOf(row.key), geometry: row.geometry })));
+  const features: BoundaryFeature<K>[] = [];
+  for (const row of rows) {
+    try {
+      polygonsOf(row.geometry);
+    } catch (error) {
+      log?.warn({ dataset: layer.dataset.key, key: row.key }, `boundary left out: ${(error as Error).message}`);
+      continue;
+    }
+    features.push({ key: layer.keyOf(row.key), geometry: row.geometry });
+  }
+  return new BoundaryIndex(features);
 }

@@ -50,7 +50,7 @@ export async function recomputeEnrichment(
   datasets: readonly DatasetDefinition[] = pointDatasets(),
   options: RecomputeOptions = {},
 ): Promise<RecomputeSummary[]> {
-  const enricher = options.enricher ?? (await RowEnricher.load(db.knex));
+  const enricher = options.enricher ?? (await RowEnricher.load(db.knex, options.log));
   const summaries: RecomputeSummary[] = [];
   for (const dataset of datasets) {
     if (!dataset.point) throw new Error(`dataset "${dataset.key}" has no coordinates to enrich`);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
+import type { Logger } from '../../core/log.js';
 import type { BoundaryIndex } from '../geo/boundary-index.js';
 import { COMMUNITY_AREA_LAYER, loadBoundaryIndex, ZIP_LAYER } from './boundary-layers.js';
 
@@ -20,14 +21,14 @@ export class RowEnricher {
   ) {}
 
   /** An enricher over the boundaries currently stored in the database. */
-  static async load(knex: Knex): Promise<RowEnricher> {
-    const [zip, communityArea] = await Promise.all([loadBoundaryIndex(knex, ZIP_LAYER), loadBoundaryIndex(knex, COMMUNITY_AREA_LAYER)]);
+  static async load(knex: Knex, log?: Logger): Promise<RowEnricher> {
+    const [zip, communityArea] = await Promise.all([loadBoundaryIndex(knex, ZIP_LAYER, log), loadBoundaryIndex(knex, COMMUNITY_AREA_LAYER, log)]);
     return new RowEnricher(zip, communityArea);
   }
 
   /** Re-reads the boundaries, after a boundary dataset changed. */
-  async reload(knex: Knex): Promise<void> {
-    const fresh = await RowEnricher.load(knex);
+  async reload(knex: Knex, log?: Logger): Promise<void> {
+    const fresh = await RowEnricher.load(knex, log);
     this.zip = fresh.zip;
     this.communityArea = fresh.communityArea;
   }

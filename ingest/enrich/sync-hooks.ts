@@ -14,13 +14,13 @@ export interface GeoSyncHooks {
 }
 
 export async function createGeoSyncHooks(db: Database, log?: Logger): Promise<GeoSyncHooks> {
-  const enricher = await RowEnricher.load(db.knex);
+  const enricher = await RowEnricher.load(db.knex, log);
   return {
     enricher,
     afterSync: async (dataset, summary) => {
       if (!isBoundaryDataset(dataset) || !boundariesChanged(summary)) return;
       // Later datasets of the same run are enriched with the new boundaries too.
-      await enricher.reload(db.knex);
+      await enricher.reload(db.knex, log);
       await recomputeEnrichment(db, undefined, { enricher, ...(log ? { log } : {}) });
     },
   };

@@ -74,6 +74,24 @@ describe('GET /v1/boundaries/*', () => {
     }
   });
 
+  it('leaves out a stored boundary that is not a polygon, in the API and in enrichment alike', async () => {
+    const before = (await server.db.knex('api.crimes').where({ geo_zip: '60614' }).count({ n: '*' })) as [{ n: number | string }];
+    expect(Number(before[0].n)).toBeGreaterThan(50);
+    await server.db.knex('data.zip_codes').where({ zip: '60614' }).update({ the_geom: JSON.stringify({ type: 'Point', coordinates: [-87.65, 41.92] }) });
+    try {
+      const { status, body } = await server.get('/v1/boundaries/zip-codes');
+      expect(status).toBe(200);
+      expect((body.features as Feature[]).map((feature) => feature.id)).not.toContain('60614');
+      expect(body.features).toHaveLength(58);
+      await recomputeEnrichment(server.db, [crimes]);
+      expect(await server.db.knex('api.crimes').where({ geo_zip: '60614' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    } finally {
+      await loadSample(server.db.knex, zipCodes, silentLogger);
+      await recomputeEnrichment(server.db, [crimes]);
+    }
+    expect(await server.db.knex('api.crimes').where({ geo_zip: '60614' }).count({ n: '*' })).toEqual([{ n: Number(before[0].n) }]);
+  });
+
   it('rejects unknown query parameters with a problem', async () => {
     const { status, headers, body } = await server.get('/v1/boundaries/zip-codes?zip=60614');
     expect(status).toBe(400);

@@ -15,7 +15,7 @@ interface BoundaryRow {
  * One Feature per ZIP: the portal draws some ZIPs as several features (60643, 60707), and a
  * client colouring ZIPs wants each ZIP once, as lookups count it once.
  */
-export function getZipCodeBoundaries({ db }: AppDeps): Handler<'getZipCodeBoundaries'> {
+export function getZipCodeBoundaries({ db, log }: AppDeps): Handler<'getZipCodeBoundaries'> {
   return async ({ res }) => {
     const rows = (await db
       .knex('api.zip_codes')
@@ -26,25 +26,37 @@ export function getZipCodeBoundaries({ db }: AppDeps): Handler<'getZipCodeBounda
     const byZip = new Map<string, PolygonRings[]>();
     for (const row of rows) {
       const zip = String(row.key);
-      byZip.set(zip, [...(byZip.get(zip) ?? []), ...polygonsOf(row.geometry)]);
+      const polygons = polygonsIn(row, log);
+      if (polygons) byZip.set(zip, [...(byZip.get(zip) ?? []), ...polygons]);
     }
     const features = [...byZip].map(([zip, polygons]) => feature(zip, polygons, { zip }));
     return send(res, features);
   };
 }
 
-export function getCommunityAreaBoundaries({ db }: AppDeps): Handler<'getCommunityAreaBoundaries'> {
+export function getCommunityAreaBoundaries({ db, log }: AppDeps): Handler<'getCommunityAreaBoundaries'> {
   return async ({ res }) => {
     const rows = (await db
       .knex('api.community_areas')
       .select({ key: 'area_numbe', name: 'community', geometry: 'the_geom' })
       .whereNotNull('the_geom')
       .orderBy('area_numbe')) as BoundaryRow[];
-    const features = rows.map((row) =>
-      feature(Number(row.key), polygonsOf(row.geometry), { community_area: Number(row.key), community: row.name ?? null }),
-    );
+    const features = rows.flatMap((row) => {
+      const polygons = polygonsIn(row, log);
+      return polygons ? [feature(Number(row.key), polygons, { community_area: Number(row.key), community: row.name ?? null })] : [];
+    });
     return send(res, features);
   };
+}
+
+/** A stored geometry that is not a (Multi)Polygon is left out (and logged), as enrichment leaves it out. */
+function polygonsIn(row: BoundaryRow, log: AppDeps['log']): PolygonRings[] | null {
+  try {
+    return polygonsOf(row.geometry);
+  } catch (error) {
+    log.warn({ key: row.key }, `boundary left out: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function feature(id: string | number, polygons: PolygonRings[], properties: Record<string, unknown>) {
