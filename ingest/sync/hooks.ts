@@ -1,5 +1,6 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import type { Logger } from '../../core/log.js';
 import { refreshRollups } from '../../core/reports/rollups.js';
 import { createGeoSyncHooks } from '../enrich/sync-hooks.js';
 import type { DbValue } from '../soda-values.js';
@@ -25,8 +26,8 @@ export interface SyncHooks {
 }
 
 /** The hooks every sync runs with. Extend here; the sync engine calls this once per run. */
-export async function createSyncHooks(db: Database): Promise<SyncHooks> {
-  const geo = await createGeoSyncHooks(db);
+export async function createSyncHooks(db: Database, log?: Logger): Promise<SyncHooks> {
+  const geo = await createGeoSyncHooks(db, log);
   return {
     enricher: geo.enricher,
     afterSync: async (dataset, summary) => {
