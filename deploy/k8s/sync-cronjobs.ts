@@ -14,14 +14,20 @@ export const IMAGE = 'ghcr.io/lakefront/lakefront:0.1.0';
  */
 const CADENCES = {
   // Fast-moving incident data: minutes behind the portal.
-  minutes: { startingDeadlineSeconds: 120, activeDeadlineSeconds: 3600, backoffLimit: 2, memoryLimit: '768Mi' },
+  minutes: { startingDeadlineSeconds: 120, activeDeadlineSeconds: 3600, backoffLimit: 2, memoryLimit: '768Mi', heapMb: 384 },
   // Large trip tables published in batches: hourly is as fresh as the source.
-  hourly: { startingDeadlineSeconds: 900, activeDeadlineSeconds: 3 * 3600, backoffLimit: 2, memoryLimit: '1Gi' },
+  hourly: { startingDeadlineSeconds: 900, activeDeadlineSeconds: 3 * 3600, backoffLimit: 2, memoryLimit: '1Gi', heapMb: 512 },
   // Reference data (stops, ridership totals).
-  daily: { startingDeadlineSeconds: 3600, activeDeadlineSeconds: 2 * 3600, backoffLimit: 3, memoryLimit: '768Mi' },
+  daily: { startingDeadlineSeconds: 3600, activeDeadlineSeconds: 2 * 3600, backoffLimit: 3, memoryLimit: '768Mi', heapMb: 384 },
   // Boundaries and census population change a few times a decade.
-  weekly: { startingDeadlineSeconds: 6 * 3600, activeDeadlineSeconds: 3600, backoffLimit: 3, memoryLimit: '768Mi' },
+  weekly: { startingDeadlineSeconds: 6 * 3600, activeDeadlineSeconds: 3600, backoffLimit: 3, memoryLimit: '768Mi', heapMb: 384 },
 } as const;
+
+/**
+ * Seconds between SIGTERM (deadline reached, node drained) and SIGKILL. `lakefront sync` commits the
+ * page in hand on SIGTERM and allows itself 30 s for it (cli/graceful-stop.ts); this leaves margin.
+ */
+export const SYNC_TERMINATION_GRACE_SECONDS = 45;
 
 type Cadence = keyof typeof CADENCES;
 
@@ -78,6 +84,7 @@ export function syncCronJob(dataset: DatasetDefinition): Record<string, unknown>
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
+              terminationGracePeriodSeconds: SYNC_TERMINATION_GRACE_SECONDS,
               securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
               containers: [
                 {
@@ -88,6 +95,9 @@ export function syncCronJob(dataset: DatasetDefinition): Record<string, unknown>
                   env: [
                     secretEnv('DATABASE_URL'),
                     secretEnv('SOCRATA_APP_TOKEN', true),
+                    // A V8 heap cap below the container limit: an oversized page fails as a JS error
+                    // the sync reports, not as a silent kill by the kernel.
+                    { name: 'NODE_OPTIONS', value: `--max-old-space-size=${limits.heapMb}` },
                   ],
                   resources: {
                     requests: { cpu: '200m', memory: '256Mi' },

@@ -249,6 +249,8 @@ describe.each(Object.entries(overlays))('overlay %s', (environment, objects) => 
       expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(cronJob.spec.jobTemplate.spec.backoffLimit).toBeGreaterThanOrEqual(0);
       expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['sync', dataset.key]);
+      // `sync` needs up to 30 s after SIGTERM to commit the page in hand (cli/graceful-stop.ts).
+      expect(cronJob.spec.jobTemplate.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
     }
   });
 
