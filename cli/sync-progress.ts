@@ -4,6 +4,8 @@ import type { SyncProgress } from '../ingest/sync/summary.js';
 /** One live line per dataset on a terminal: rows, rows/s, pages, retries. */
 export interface ProgressDisplay {
   update(progress: SyncProgress): void;
+  /** Prints a line above the progress lines (log output would tear them otherwise). */
+  log(line: string): void;
   stop(): void;
 }
 
@@ -30,7 +32,7 @@ export function createProgressDisplay(keys: readonly string[], stream: NodeJS.Wr
     update(progress) {
       const entry = bars.get(progress.dataset);
       if (!entry) return;
-      if (progress.pages <= 1 && progress.rows === 0) entry.started = Date.now();
+      if (progress.pages === 0 && progress.rows === 0) entry.started = Date.now(); // the dataset's sync begins
       const seconds = Math.max(0.001, (Date.now() - entry.started) / 1000);
       entry.bar.update(0, {
         source: progress.sourceId,
@@ -39,6 +41,9 @@ export function createProgressDisplay(keys: readonly string[], stream: NodeJS.Wr
         pages: progress.pages,
         retries: progress.retries,
       });
+    },
+    log(line) {
+      multibar.log(line.endsWith('\n') ? line : `${line}\n`);
     },
     stop() {
       multibar.stop();

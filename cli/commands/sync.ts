@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { datasets } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
 import { createLogger } from '../../core/log.js';
@@ -23,10 +24,10 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
   const selected = keys.length ? keys.map(requireDataset) : [...datasets];
   const since = options.since === undefined ? undefined : parseSince(options.since);
   const tty = Boolean(process.stderr.isTTY);
-  // On a terminal the progress lines speak; log lines would tear them, so only warnings pass.
-  const log = tty ? createLogger({ level: 'warn' }) : context.log;
-  const db = await openDatabase({ ...context, log });
   const progress = tty ? createProgressDisplay(selected.map((dataset) => dataset.key)) : undefined;
+  // On a terminal the progress lines speak; only warnings are logged, printed above them.
+  const log = progress ? createLogger({ level: 'warn', destination: lineWriter(progress.log) }) : context.log;
+  const db = await openDatabase({ ...context, log });
   const stop = stopBetweenBatches(log, () => db.close());
   let summaries: DatasetSyncSummary[];
   try {
@@ -50,6 +51,15 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
   if (tty) for (const summary of summaries) process.stderr.write(`${describe(summary)}\n`);
   const failed = summaries.filter((summary) => summary.status === 'failed');
   if (failed.length) throw new Error(failed.map((summary) => `${summary.dataset}: ${summary.error}`).join('; '));
+}
+
+function lineWriter(write: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
+  });
 }
 
 function describe(summary: DatasetSyncSummary): string {

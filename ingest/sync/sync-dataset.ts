@@ -100,6 +100,7 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
   if (full) await clearSeen(db.knex, dataset, sourceId);
   const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
   const began = Date.now();
+  report(options, dataset, summary, source);
   const pages = readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }, (rows) =>
     mapPage(dataset, sourceId, rows, options.log, options.hooks?.enricher),
   );
