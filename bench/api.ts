@@ -106,10 +106,10 @@ interface Measured {
   errors: number;
 }
 
-async function measure(name: string, url: string): Promise<Measured> {
+async function measure(name: string, url: string, duration = DURATION): Promise<Measured> {
   // A short warm-up fills caches and pools, then the measured run.
   await autocannon({ url, connections: CONNECTIONS, duration: 2 });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration });
   const measured = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
   log(`${name}: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms${measured.errors ? `, ${measured.errors} errors/non-2xx` : ''}`);
   return measured;
@@ -145,13 +145,6 @@ const targets: [string, string][] = [
   ['report trends (one ZIP, monthly)', `/v1/reports/crimes/trends?zip=${busiestZip}&interval=month`],
 ];
 
-const results: Measured[] = [];
-const api = await startTarget('api');
-try {
-  for (const [name, path] of targets) results.push(await measure(`API ${name}`, api.url + path));
-} finally {
-  api.child.kill();
-}
 /** Streams the whole table as CSV from the API, sampling the server's resident memory meanwhile. */
 async function measureExport(): Promise<{ rows: number; seconds: number; peakRssMb: number; startRssMb: number }> {
   const target = await startTarget('api');
@@ -173,15 +166,41 @@ async function measureExport(): Promise<{ rows: number; seconds: number; peakRss
   }
 }
 
-const exported = args.export ? await measureExport() : undefined;
-if (exported) log(`CSV export: ${exported.rows} rows in ${exported.seconds.toFixed(0)} s, server RSS ${exported.startRssMb.toFixed(0)} MB before, peak ${exported.peakRssMb.toFixed(0)} MB`);
+/**
+ * The API and the bare handler serve the same list query in alternating rounds (half the duration
+ * each, twice), so that both see the same load from whatever else runs on the machine.
+ */
+async function measureAgainstBare(apiUrl: string, bareUrl: string): Promise<[Measured, Measured]> {
+  const rounds: Measured[][] = [[], []];
+  for (let round = 0; round < 2; round += 1) {
+    rounds[0]!.push(await measure('API list (filtered page)', apiUrl, DURATION / 2));
+    rounds[1]!.push(await measure('bare node:http + pg (same list query)', bareUrl, DURATION / 2));
+  }
+  const combine = (runs: Measured[]): Measured => ({
+    name: runs[0]!.name,
+    rps: runs.reduce((sum, run) => sum + run.rps, 0) / runs.length,
+    p50: Math.max(...runs.map((run) => run.p50)),
+    p99: Math.max(...runs.map((run) => run.p99)),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  });
+  return [combine(rounds[0]!), combine(rounds[1]!)];
+}
 
+const results: Measured[] = [];
+const api = await startTarget('api');
 const bare = await startTarget('bare');
 try {
-  results.push(await measure('bare node:http + pg (same list query)', bare.url + listQuery));
+  const [apiList, bareList] = await measureAgainstBare(api.url + listQuery, bare.url + listQuery);
+  results.push(apiList);
+  for (const [name, path] of targets.slice(1)) results.push(await measure(`API ${name}`, api.url + path));
+  results.push(bareList);
 } finally {
+  api.child.kill();
   bare.child.kill();
 }
+
+const exported = args.export ? await measureExport() : undefined;
+if (exported) log(`CSV export: ${exported.rows} rows in ${exported.seconds.toFixed(0)} s, server RSS ${exported.startRssMb.toFixed(0)} MB before, peak ${exported.peakRssMb.toFixed(0)} MB`);
 
 const ratio = results[0]!.rps / results[results.length - 1]!.rps;
 process.stdout.write(`\n${ROWS.toLocaleString('en-US')} crimes, ${CONNECTIONS} connections x ${DURATION} s each\n\n`);
