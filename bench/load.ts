@@ -102,7 +102,8 @@ async function requestMix(url: string, zip: string): Promise<{ path: string; kin
   for (const operation of specOperations()) {
     const names = new Set(operation.parameters.map((parameter) => parameter.name));
     if (operation.path.includes('{') || !names.has('limit') || operation.parameters.some((parameter) => (parameter as { required?: boolean }).required)) continue;
-    mix.push({ path: `${operation.path}?limit=50`, kind: 'list' });
+    // Boundary datasets carry whole (Multi)Polygons per row: a few rows are already a large answer.
+    mix.push({ path: `${operation.path}?limit=${/zip-codes|community-areas/.test(operation.path) ? 2 : 50}`, kind: 'list' });
   }
   // A real deep cursor: the API's own next_cursor after 5,000 rows.
   const page = (await (await fetch(`${url}/v1/crimes?limit=5000&fields=id`)).json()) as { next_cursor: string | null };
@@ -141,7 +142,7 @@ const mix = await requestMix(server.url, zip);
 log(`mix: ${mix.length} requests (${mix.filter((item) => item.kind === 'list').length} list, ${mix.filter((item) => item.kind === 'report').length} report, ${mix.filter((item) => item.kind === 'csv').length} CSV/NDJSON)`);
 
 // Warm-up (JIT, pools, caches), then the measured run with RSS sampled every 5 s.
-await autocannon({ url: server.url, connections: CONNECTIONS, duration: 5, requests: mix.map((item) => ({ method: 'GET', path: item.path })) });
+await autocannon({ url: server.url, connections: CONNECTIONS, duration: 5, timeout: 30, requests: mix.map((item) => ({ method: 'GET', path: item.path })) });
 const rssBefore = rssMb(server.pid);
 const began = Date.now();
 const sampler = setInterval(() => rss.push({ at: Math.round((Date.now() - began) / 1000), mb: rssMb(server.pid) }), 5_000);
@@ -149,6 +150,9 @@ const result = await autocannon({
   url: server.url,
   connections: CONNECTIONS,
   duration: DURATION,
+  // Longer than the server's own request timeout (20 s): a slow answer shows up as the server's
+  // 503, never as a client giving up first.
+  timeout: 30,
   requests: mix.map((item) => ({ method: 'GET', path: item.path })),
 });
 clearInterval(sampler);

@@ -3,6 +3,7 @@ import { migrateLatest } from '../../core/db/migrate.js';
 import { refreshRollups } from '../../core/reports/rollups.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { waitForIdlePool } from '../../core/db/drain.js';
 import { limitsFromEnv } from '../../server/src/limits.js';
 import { listen } from '../../server/src/listen.js';
 import { openApiDatabase } from './api-database.js';
@@ -37,6 +38,7 @@ export async function serveCommand(context: CliContext, options: { port?: number
     log.info({ signal }, 'shutting down: finishing requests in flight');
     try {
       await running.shutdown(limits.shutdownGraceMs);
+      await waitForIdlePool(apiDb, limits.shutdownGraceMs);
       await sync?.stop();
       await apiDb.close();
       log.info('stopped');
