@@ -1,7 +1,8 @@
 import type { Database } from '../db/connect.js';
 
 /**
- * The reports' materialized views (migration 202611270900-report-rollups), in refresh order: a
+ * The reports' materialized views (migrations 202611270900-report-rollups and
+ * 202611270910-crime-rollups-clustered), in refresh order: a
  * view comes after the views it reads. `sources` are the dataset keys whose tables feed it,
  * directly or through an earlier view.
  */
@@ -9,6 +10,8 @@ export const ROLLUPS: readonly { readonly view: string; readonly sources: readon
   { view: 'api.crimes_zip_type_day', sources: ['crimes'] },
   { view: 'api.crimes_zip_type_month', sources: ['crimes'] },
   { view: 'api.crimes_zip_day', sources: ['crimes'] },
+  { view: 'api.crimes_zip_week', sources: ['crimes'] },
+  { view: 'api.crimes_zip_month', sources: ['crimes'] },
   { view: 'api.crimes_per_capita', sources: ['crimes', 'population'] },
   { view: 'api.service_requests_by_type', sources: ['service-requests'] },
   { view: 'api.business_licenses_monthly', sources: ['business-licenses'] },

@@ -143,10 +143,13 @@ describe('GET /v1/reports/crimes/trends', () => {
     ['month', monthOf],
   ] as const)('counts crimes of one ZIP per %s', async (interval, periodOf) => {
     const zip = busiest();
-    const { body } = await server.get(`/v1/reports/crimes/trends?zip=${zip}&interval=${interval}&from=2014-03-02&to=2014-03-30`);
-    const selected = crimes.filter((row) => row.geo_zip === zip && row.date >= '2014-03-02' && row.date < '2014-03-30');
-    const expected = countBy(selected, (row) => periodOf(row.date.slice(0, 10)));
-    expect(body.data.map((row: Row) => [row.period, row.count])).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
+    const { body } = await server.get(`/v1/reports/crimes/trends?zip=${zip}&interval=${interval}&from=2014-03-01&to=2014-03-30`);
+    // Whole periods, selected by their first day.
+    const expected = [...countBy(crimes.filter((row) => row.geo_zip === zip), (row) => periodOf(row.date.slice(0, 10)))]
+      .filter(([period]) => period >= '2014-03-01' && period < '2014-03-30')
+      .sort((a, b) => a[0].localeCompare(b[0]));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(body.data.map((row: Row) => [row.period, row.count])).toEqual(expected);
     expect(body.data.every((row: Row) => row.zip === zip)).toBe(true);
   });
 });

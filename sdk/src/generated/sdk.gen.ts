@@ -248,8 +248,8 @@ export const getCrimesByZip = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Crime trend of a ZIP code
  *
- * Crimes per day, week (starting Monday) or month in one ZIP code, optionally within [`from`, `to`).
- * `period` is the first day of the period. Periods without crimes are absent.
+ * Crimes per day, week (starting Monday) or month in one ZIP code. `period` is the first day of
+ * the period; `from`/`to` select whole periods by that first day. Periods without crimes are absent.
  *
  */
 export const getCrimeTrends = <ThrowOnError extends boolean = false>(options: Options<GetCrimeTrendsData, ThrowOnError>) => (options.client ?? client).get<GetCrimeTrendsResponses, GetCrimeTrendsErrors, ThrowOnError>({ url: '/v1/reports/crimes/trends', ...options });

@@ -275,8 +275,8 @@ export interface paths {
         };
         /**
          * Crime trend of a ZIP code
-         * @description Crimes per day, week (starting Monday) or month in one ZIP code, optionally within [`from`, `to`).
-         *     `period` is the first day of the period. Periods without crimes are absent.
+         * @description Crimes per day, week (starting Monday) or month in one ZIP code. `period` is the first day of
+         *     the period; `from`/`to` select whole periods by that first day. Periods without crimes are absent.
          */
         get: operations["getCrimeTrends"];
         put?: never;
