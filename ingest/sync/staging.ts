@@ -20,9 +20,14 @@ export async function stageRows(backend: Backend, trx: Knex.Transaction, stage: 
 }
 
 async function copyIntoStage(trx: Knex.Transaction, stage: string, columns: readonly string[], rows: Rows): Promise<void> {
+  await copyRows(trx, ident(stage), columns, rows);
+}
+
+/** COPY FROM STDIN into `table` (already quoted) on the transaction's connection (PostgreSQL only). */
+export async function copyRows(trx: Knex.Transaction, table: string, columns: readonly string[], rows: Rows): Promise<void> {
   // Inside a transaction knex hands out the transaction's own connection.
   const connection = (await trx.client.acquireConnection()) as { query<T>(stream: T): T };
-  const copy = connection.query(pgCopyStreams.from(`COPY ${ident(stage)} (${columns.map(ident).join(', ')}) FROM STDIN`));
+  const copy = connection.query(pgCopyStreams.from(`COPY ${table} (${columns.map(ident).join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(copyTextChunks(rows, columns)), copy);
 }
 

@@ -10,6 +10,7 @@ import { mapPage } from './map-page.js';
 import { readPages } from './pages.js';
 import { sinceCondition } from './since.js';
 import { markFailed, markStarted, markSucceeded, readWatermark } from './state.js';
+import type { Watermark } from '../socrata/soql.js';
 import type { DatasetSyncSummary, SourceSyncSummary, SyncProgress } from './summary.js';
 import { tableOf } from './sql.js';
 import { clearSeen, sweepUnseen } from './sweep.js';
@@ -104,13 +105,14 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
   const pages = readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }, (rows) =>
     mapPage(dataset, sourceId, rows, options.log, options.hooks?.enricher),
   );
-  for await (const page of pages) {
-    const mapped = page.prepared;
-    await writePage(db, plan, mapped.rows, { sourceId, watermark: page.watermark, recordSeen: full });
+  // Two pages in flight: page N+1 is staged while page N is upserted; commits stay in order.
+  let inFlight: Promise<void> | undefined;
+  const settle = async (write: Promise<void>, page: { count: number; prepared: { malformedValues: number; rejectedRows: number }; watermark: Watermark }) => {
+    await write;
     source.rowsRead += page.count;
     source.pages += 1;
-    source.malformedValues += mapped.malformedValues;
-    source.rejectedRows += mapped.rejectedRows;
+    source.malformedValues += page.prepared.malformedValues;
+    source.rejectedRows += page.prepared.rejectedRows;
     source.watermark = page.watermark;
     const seconds = Math.max(0.001, (Date.now() - began) / 1000);
     options.log.info(
@@ -118,6 +120,20 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
       'page written',
     );
     report(options, dataset, summary, source);
+  };
+  try {
+    for await (const page of pages) {
+      const write = writePage(db, plan, page.prepared.rows, { sourceId, watermark: page.watermark, recordSeen: full }, inFlight ?? Promise.resolve());
+      write.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+      const previous = inFlight;
+      inFlight = settle(write, page);
+      inFlight.catch(() => undefined);
+      await previous;
+    }
+    await inFlight;
+  } catch (error) {
+    await inFlight?.catch(() => undefined);
+    throw error;
   }
   if (full) {
     source.deleted = await sweepUnseen(db.knex, dataset, sourceId, options.since);

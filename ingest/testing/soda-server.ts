@@ -75,7 +75,7 @@ export async function startSodaServer(options: SodaServerOptions = {}): Promise<
           limit: count(url.searchParams.get('$limit'), DEFAULT_LIMIT),
           offset: count(url.searchParams.get('$offset'), 0),
         });
-        body = rows.length ? `[${rows.map((row) => JSON.stringify(row)).join('\n,')}]\n` : '[]\n';
+        body = rows.length ? `[${rows.map(serialized).join('\n,')}]\n` : '[]\n';
       } catch (error) {
         if (error instanceof SoqlError) return sendError(response, 400, error.code, error.message, { query: url.search });
         throw error;
@@ -115,6 +115,17 @@ export async function startSodaServer(options: SodaServerOptions = {}): Promise<
         server.closeAllConnections();
       }),
   };
+}
+
+/** Stored rows are never changed in place (an update replaces the object), so their JSON can be kept. */
+const json = new WeakMap<object, string>();
+function serialized(row: object): string {
+  let text = json.get(row);
+  if (text === undefined) {
+    text = JSON.stringify(row);
+    json.set(row, text);
+  }
+  return text;
 }
 
 function count(text: string | null, fallback: number): number {
