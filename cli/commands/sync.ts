@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { datasets } from '../../core/datasets/index.js';
-import { migrateLatest } from '../../core/db/migrate.js';
 import { createLogger } from '../../core/log.js';
 import { syncDatasets } from '../../ingest/sync/run.js';
 import { parseSince } from '../../ingest/sync/since.js';
 import type { DatasetSyncSummary } from '../../ingest/sync/summary.js';
 import { openDatabase, type CliContext } from '../context.js';
 import { stopBetweenBatches } from '../graceful-stop.js';
+import { migrateUnlessRestricted } from '../migrate-unless-restricted.js';
 import { createProgressDisplay } from '../sync-progress.js';
 import { requireDataset } from './load-sample.js';
 
@@ -31,7 +31,7 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
   const stop = stopBetweenBatches(log, () => db.close());
   let summaries: DatasetSyncSummary[];
   try {
-    await migrateLatest(db.knex);
+    await migrateUnlessRestricted(db, log);
     summaries = await syncDatasets(db, selected, {
       socrata: { baseUrl: context.config.socrataUrl, appToken: context.config.socrataAppToken },
       log,

@@ -25,6 +25,7 @@ export function createApp(deps: AppDeps): Express {
   // Cross-cutting guards (server/src/middleware/): ids and logs first, then metrics, headers,
   // read-only methods, rate limit, timeout, and the bound on concurrent exports.
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  if (limits.trustProxyHops > 0) app.set('trust proxy', limits.trustProxyHops);
   const renderProblem = problemHandler(deps.log);
   const metrics = createHttpMetrics(deps.db);
   app.use(requestLog(deps.log));

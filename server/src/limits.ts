@@ -17,6 +17,11 @@ export interface ServerLimits {
   readonly metrics: boolean;
   /** On SIGTERM, requests in flight get this long to finish before their sockets are cut. */
   readonly shutdownGraceMs: number;
+  /**
+   * Proxies in front of the server whose `X-Forwarded-For` is believed (0: none). Behind one
+   * load balancer it is 1, so the rate limit counts clients, not the balancer.
+   */
+  readonly trustProxyHops: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -27,6 +32,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   corsOrigins: '*',
   metrics: true,
   shutdownGraceMs: 10_000,
+  trustProxyHops: 0,
 };
 
 /** The production limits: `LAKEFRONT_RATE_LIMIT` (per minute, default 600, 0 = off), and friends. */
@@ -40,6 +46,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean),
     metrics: env.LAKEFRONT_METRICS !== 'off',
     shutdownGraceMs: count(env, 'LAKEFRONT_SHUTDOWN_GRACE_MS', DEFAULT_LIMITS.shutdownGraceMs),
+    trustProxyHops: count(env, 'LAKEFRONT_TRUST_PROXY', DEFAULT_LIMITS.trustProxyHops),
   };
 }
 

@@ -115,6 +115,19 @@ describe('rate limiting', () => {
     }
   });
 
+  it('counts clients by X-Forwarded-For only behind a trusted proxy', async () => {
+    const proxied = await startGuardedServer({ db: server.db, limits: { rateLimitPerMinute: 1, trustProxyHops: 1 } });
+    try {
+      const first = { headers: { 'X-Forwarded-For': '203.0.113.7' } };
+      expect((await proxied.request('/v1/datasets', first)).status).toBe(200);
+      expect((await proxied.request('/v1/datasets', first)).status).toBe(429);
+      // Another client behind the same proxy has its own quota.
+      expect((await proxied.request('/v1/datasets', { headers: { 'X-Forwarded-For': '203.0.113.8' } })).status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('is off unless configured', async () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => server.request('/healthz')));
     expect(responses.every((response) => response.status === 200 && !response.headers.has('ratelimit'))).toBe(true);
