@@ -26,8 +26,8 @@ export function getCrimesByZip({ db }: AppDeps): Handler<'getCrimesByZip'> {
       firstMonth < endMonth
         ? [
             filter(knex('api.crimes_zip_type_month').select('zip', 'primary_type', 'count').where('month', '>=', firstMonth).where('month', '<', endMonth)),
-            days(from, firstMonth),
-            days(endMonth, to),
+            ...(from < firstMonth ? [days(from, firstMonth)] : []),
+            ...(endMonth < to ? [days(endMonth, to)] : []),
           ]
         : [days(from, to)];
     const data = await knex
