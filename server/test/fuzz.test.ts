@@ -79,7 +79,9 @@ async function check(request: GeneratedRequest): Promise<Outcome | undefined> {
     if (body.status !== response.status || typeof body.title !== 'string') return fail('problem body does not match its status');
     if (LEAKS.test(text)) return fail('error body leaks internals');
   }
-  for (const [name, value] of response.headers) if (LEAKS.test(value)) return fail(`header ${name} leaks internals`);
+  const leakingHeaders: string[] = [];
+  response.headers.forEach((value, name) => void (LEAKS.test(value) && leakingHeaders.push(name)));
+  if (leakingHeaders.length) return fail(`header ${leakingHeaders.join(', ')} leaks internals`);
   return undefined;
 }
 
