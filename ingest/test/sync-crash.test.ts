@@ -23,7 +23,7 @@ let dataDir: string | undefined;
 
 beforeAll(async () => {
   server = await startSodaServer();
-  serveFixture(server.store, PORTAL, { rows: 3000 });
+  serveFixture(server.store, PORTAL, { rows: 2000 });
   if (process.env.DATABASE_URL) db = await createTestDatabase();
   else dataDir = mkdtempSync(path.join(tmpdir(), 'lakefront-crash-'));
 });
