@@ -100,7 +100,8 @@ export async function readPage(
 
 function orderRows(rows: Knex.QueryBuilder, order: OrderInfo): void {
   const [first, ...rest] = order.columns as [string, ...string[]];
-  rows.orderBy(first, order.descending ? 'desc' : 'asc', order.descending ? 'last' : 'first');
+  if (order.nullable) rows.orderBy(first, order.descending ? 'desc' : 'asc', order.descending ? 'last' : 'first');
+  else rows.orderBy(first, order.descending ? 'desc' : 'asc');
   for (const column of rest) rows.orderBy(column, order.descending ? 'desc' : 'asc');
 }
 
@@ -125,6 +126,7 @@ function segmentsAfter(surface: ListSurface, order: OrderInfo, key: KeyValue[]):
     return order.descending ? [nullGroup] : [nullGroup, (rows) => void rows.whereNotNull(first)];
   }
   const nonNull = after(order.columns, key);
+  if (!order.nullable) return [nonNull];
   // Descending puts the NULL group after every value.
   return order.descending ? [nonNull, (rows) => void rows.whereNull(first)] : [nonNull];
 }

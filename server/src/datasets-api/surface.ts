@@ -36,6 +36,11 @@ export interface OrderInfo {
   /** Sort key: the indexed column, then the primary key as tie-breaker. */
   readonly columns: readonly string[];
   readonly descending: boolean;
+  /**
+   * Whether the first column may be NULL (a time column). Those are indexed `DESC NULLS LAST`, so
+   * the order spells NULLS out to match; a primary key uses its index's default order.
+   */
+  readonly nullable: boolean;
 }
 
 /** Postgres type names for casts of bound values; keys are the definition's column types. */
@@ -88,11 +93,17 @@ function buildSurface(dataset: DatasetDefinition): ListSurface {
   const orders: OrderInfo[] = [];
   if (dataset.timeColumn) {
     const columns = [dataset.timeColumn, ...keyColumns.filter((column) => column !== dataset.timeColumn)];
-    orders.push({ value: `-${dataset.timeColumn}`, columns, descending: true }, { value: dataset.timeColumn, columns, descending: false });
+    orders.push(
+      { value: `-${dataset.timeColumn}`, columns, descending: true, nullable: true },
+      { value: dataset.timeColumn, columns, descending: false, nullable: true },
+    );
   }
   const [firstKey] = keyColumns;
   if (firstKey && firstKey !== dataset.timeColumn) {
-    orders.push({ value: firstKey, columns: keyColumns, descending: false }, { value: `-${firstKey}`, columns: keyColumns, descending: true });
+    orders.push(
+      { value: firstKey, columns: keyColumns, descending: false, nullable: false },
+      { value: `-${firstKey}`, columns: keyColumns, descending: true, nullable: false },
+    );
   }
   return {
     dataset,
