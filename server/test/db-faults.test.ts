@@ -52,13 +52,25 @@ describe.skipIf(!onPostgres)('database faults on real PostgreSQL (PGlite runs in
   it('answers requests in flight with 503 when their backends are killed, then recovers', async () => {
     // Hold requests in flight: they wait on a lock that the operator's transaction keeps.
     const trx = await admin.transaction();
-    await trx.raw('LOCK TABLE lakefront.sync_state IN ACCESS EXCLUSIVE MODE');
-    const inFlight = Array.from({ length: 4 }, () => server.request('/v1/datasets'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const killed = (await trx.raw(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows[0].n;
-    expect(killed).toBeGreaterThanOrEqual(4);
-    for (const response of await Promise.all(inFlight)) expectUnavailable(response);
-    await trx.rollback();
+    try {
+      // Each list request runs its own page query against data.crimes (no shared cache there).
+      await trx.raw('LOCK TABLE data.crimes IN ACCESS EXCLUSIVE MODE');
+      const inFlight = Array.from({ length: 4 }, (_, index) => server.request(`/v1/crimes?limit=${index + 1}`));
+      // Wait until all four are really waiting on the lock inside the database.
+      for (let waited = 0; waited < 200; waited += 1) {
+        // Statistics views are a snapshot per transaction: drop it to see the present.
+        await trx.raw('SELECT pg_stat_clear_snapshot()');
+        const { rows } = await trx.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n >= 4) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await trx.raw('SELECT pg_stat_clear_snapshot()');
+      const killed = (await trx.raw(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows[0].n;
+      expect(killed).toBeGreaterThanOrEqual(4);
+      for (const response of await Promise.all(inFlight)) expectUnavailable(response);
+    } finally {
+      await trx.rollback();
+    }
 
     // The pool replaces its dead connections by itself.
     expect((await server.request('/readyz')).status).toBe(200);

@@ -40,6 +40,8 @@ describe.skipIf(!onPostgres)('graceful shutdown of lakefront serve (PostgreSQL o
       const inFlight = Array.from({ length: 3 }, () => fetch(`${url}/v1/datasets`).then(async (response) => ({ status: response.status, body: await response.json() })));
       // Wait until all three are really waiting on the lock inside the database.
       for (let waited = 0; waited < 100; waited += 1) {
+        // Statistics views are a snapshot per transaction: drop it to see the present.
+        await trx.raw('SELECT pg_stat_clear_snapshot()');
         const { rows } = await trx.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
         if (rows[0].n >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
