@@ -15,7 +15,9 @@ const EMBEDDED_SYNC_EVERY_MS = 4 * 60_000;
 
 export async function serveCommand(context: CliContext, options: { port?: number; syncEvery?: number }): Promise<void> {
   const { config, log } = context;
-  const db = await openDatabase(context, { statementTimeoutMs: 15_000 });
+  // No statement_timeout here: migrations may build indexes on millions of rows. The API's own
+  // connection (openApiDatabase) has one.
+  const db = await openDatabase(context);
   await migrateLatest(db.knex);
   if (db.backend === 'pglite') {
     // The embedded database starts with real data so a fresh machine has something to serve.
