@@ -12,6 +12,7 @@ import type { DatasetDefinition } from './types.js';
 import { zipCodes } from './zip-codes.js';
 
 export type { ColumnDefinition, ColumnType, DatasetDefinition, PointMapping } from './types.js';
+export { SQL_TYPES } from './types.js';
 
 /**
  * Every dataset Lakefront knows, in load order: the boundaries first (enrichment needs them),

@@ -24,6 +24,20 @@ export type ColumnType =
   | 'date'
   | 'geometry';
 
+/** The Postgres type of each column type, for casts of bound values and typed record sets. */
+export const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
+  text: 'text',
+  integer: 'integer',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  double: 'double precision',
+  boolean: 'boolean',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  date: 'date',
+  geometry: 'jsonb',
+};
+
 export interface ColumnDefinition {
   /** Column name in Postgres and in the API: the portal's field name. */
   readonly name: string;

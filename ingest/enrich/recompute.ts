@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { datasets as allDatasets, GEO_COLUMNS, type ColumnType, type DatasetDefinition } from '../../core/datasets/index.js';
+import { datasets as allDatasets, GEO_COLUMNS, SQL_TYPES, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
 import type { Logger } from '../../core/log.js';
 import { RowEnricher } from './row-enricher.js';
@@ -19,20 +19,6 @@ export interface RecomputeSummary {
   /** Rows whose geo_zip or geo_community_area changed and were written. */
   readonly updated: number;
 }
-
-/** SQL types for primary-key columns, to type the keys of an update batch. */
-const SQL_TYPE: Record<ColumnType, string> = {
-  text: 'text',
-  integer: 'integer',
-  bigint: 'bigint',
-  numeric: 'numeric',
-  double: 'double precision',
-  boolean: 'boolean',
-  timestamp: 'timestamp',
-  timestamptz: 'timestamptz',
-  date: 'date',
-  geometry: 'jsonb',
-};
 
 /** Datasets whose rows carry a point, hence geo columns. */
 export function pointDatasets(datasets: readonly DatasetDefinition[] = allDatasets): DatasetDefinition[] {
@@ -101,7 +87,7 @@ async function writeChanges(knex: Knex, dataset: DatasetDefinition, changes: Row
   const keyColumns = dataset.primaryKey.map((key) => {
     const column = dataset.columns.find((item) => item.name === key);
     if (!column) throw new Error(`dataset "${dataset.key}": primary key column ${key} is not declared`);
-    return `${quoteIdent(key)} ${SQL_TYPE[column.type]}`;
+    return `${quoteIdent(key)} ${SQL_TYPES[column.type]}`;
   });
   const zip = quoteIdent(GEO_COLUMNS.zip);
   const area = quoteIdent(GEO_COLUMNS.communityArea);

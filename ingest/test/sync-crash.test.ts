@@ -5,14 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crimes } from '../../core/datasets/crimes.js';
-import { connect, type Database } from '../../core/db/connect.js';
+import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { readWatermark } from '../sync/state.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
+import { actualRows, expectedRows, inPortalOrder } from '../testing/compare.js';
 import { serveFixture } from '../testing/fixture-data.js';
 import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
-import type { Row } from '../testing/soql.js';
-import { BACKEND, TEST_TOKEN } from './helpers.js';
+import { BACKEND, TEST_TOKEN, withChildDatabase } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';
 const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
@@ -52,20 +51,7 @@ function runSync(killAfterPages?: number): Promise<{ code: number | null; signal
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
 }
 
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  if (db) return work(db);
-  const local = await connect({ dataDir });
-  try {
-    return await work(local);
-  } finally {
-    await local.close();
-  }
-}
 
-function inPortalOrder(rows: readonly Row[]): Row[] {
-  const key = (row: Row) => `${String(row[':updated_at'])}\u0000${String(row[':id'])}`;
-  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
 
 describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
   it('keeps exactly the committed pages, and a rerun ends equal to the portal', { timeout: 150_000 }, async () => {
@@ -74,7 +60,7 @@ describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
     expect(killed.signal).toBe('SIGKILL');
 
     // What survived is exactly every row up to the committed watermark: nothing half-written.
-    await withDatabase(async (database) => {
+    await withChildDatabase(db, dataDir, async (database) => {
       const watermark = await readWatermark(database.knex, 'crimes', PORTAL);
       expect(watermark).toBeDefined();
       const ordered = inPortalOrder(server.store.rows(PORTAL));
@@ -88,7 +74,7 @@ describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
     const rerun = await runSync();
     expect(rerun.stderr).not.toContain(TEST_TOKEN);
     expect(rerun.code).toBe(0);
-    await withDatabase(async (database) => {
+    await withChildDatabase(db, dataDir, async (database) => {
       expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: server.store.rows(PORTAL) }]));
     });
   });

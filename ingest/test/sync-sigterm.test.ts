@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crimes } from '../../core/datasets/crimes.js';
-import { connect, type Database } from '../../core/db/connect.js';
+import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { runCli } from '../../server/test/support/cli-process.js';
 import { readWatermark } from '../sync/state.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
+import { actualRows, expectedRows, inPortalOrder } from '../testing/compare.js';
 import { serveFixture } from '../testing/fixture-data.js';
 import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
-import type { Row } from '../testing/soql.js';
-import { BACKEND, TEST_TOKEN } from './helpers.js';
+import { BACKEND, TEST_TOKEN, withChildDatabase } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';
 let server: SodaTestServer;
@@ -39,20 +38,7 @@ function sync() {
   });
 }
 
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  if (db) return work(db);
-  const local = await connect({ dataDir });
-  try {
-    return await work(local);
-  } finally {
-    await local.close();
-  }
-}
 
-function inPortalOrder(rows: readonly Row[]): Row[] {
-  const key = (row: Row) => `${String(row[':updated_at'])}\u0000${String(row[':id'])}`;
-  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
 
 describe(`a sync stopped with SIGTERM (${BACKEND})`, () => {
   it('commits the page in hand, exits 0, and the rerun resumes to exact equality', { timeout: 150_000 }, async () => {
@@ -66,7 +52,7 @@ describe(`a sync stopped with SIGTERM (${BACKEND})`, () => {
 
     // Every page written before the stop is there in full, up to the watermark, and nothing past it.
     const pagesWritten = stopped.output().split('\n').filter((line) => line.includes('"page written"')).length;
-    await withDatabase(async (database) => {
+    await withChildDatabase(db, dataDir, async (database) => {
       const watermark = await readWatermark(database.knex, 'crimes', PORTAL);
       const ordered = inPortalOrder(server.store.rows(PORTAL));
       const upTo = ordered.findIndex((row) => row[':id'] === watermark!.rowId) + 1;
@@ -78,7 +64,7 @@ describe(`a sync stopped with SIGTERM (${BACKEND})`, () => {
     server.setDelay(0);
     const rerun = sync();
     expect((await rerun.exited).code).toBe(0);
-    await withDatabase(async (database) => {
+    await withChildDatabase(db, dataDir, async (database) => {
       expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: server.store.rows(PORTAL) }]));
     });
   });

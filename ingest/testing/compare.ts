@@ -76,3 +76,9 @@ export async function actualRows(knex: Knex, dataset: DatasetDefinition): Promis
     rows.map((row) => Object.fromEntries(types.map(([name, type]) => [name, comparable(type, row[name])]))),
   );
 }
+
+/** Rows in the order the portal pages them (`:updated_at`, then `:id`). */
+export function inPortalOrder<T extends Record<string, unknown>>(rows: readonly T[]): T[] {
+  const key = (row: T) => `${String(row[':updated_at'])}\u0000${String(row[':id'])}`;
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

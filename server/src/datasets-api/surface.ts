@@ -43,19 +43,7 @@ export interface OrderInfo {
   readonly nullable: boolean;
 }
 
-/** Postgres type names for casts of bound values; keys are the definition's column types. */
-export const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
-  text: 'text',
-  integer: 'integer',
-  bigint: 'bigint',
-  numeric: 'numeric',
-  double: 'double precision',
-  boolean: 'boolean',
-  timestamp: 'timestamp',
-  timestamptz: 'timestamptz',
-  date: 'date',
-  geometry: 'jsonb',
-};
+export { SQL_TYPES } from '../../../core/datasets/index.js';
 
 const surfaces = new Map<string, ListSurface>();
 
