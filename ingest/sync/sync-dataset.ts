@@ -6,7 +6,7 @@ import { SocrataError } from '../socrata/errors.js';
 import { createSodaClient, type SodaClient, type SodaClientOptions } from '../socrata/client.js';
 import type { SyncHooks } from './hooks.js';
 import { tryLockDataset } from './lock.js';
-import { mapPage } from './map-page.js';
+import { encodePage } from './encode-page.js';
 import { readPages } from './pages.js';
 import { sinceCondition } from './since.js';
 import { markFailed, markStarted, markSucceeded, readWatermark } from './state.js';
@@ -103,7 +103,7 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
   const began = Date.now();
   report(options, dataset, summary, source);
   const pages = readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }, (rows) =>
-    mapPage(dataset, sourceId, rows, options.log, options.hooks?.enricher),
+    encodePage(dataset, plan.columns, sourceId, rows, options.log, options.hooks?.enricher),
   );
   // Two pages in flight: page N+1 is staged while page N is upserted; commits stay in order.
   let inFlight: Promise<void> | undefined;
@@ -123,7 +123,7 @@ async function syncSource(db: Database, client: SodaClient, plan: WritePlan, sou
   };
   try {
     for await (const page of pages) {
-      const write = writePage(db, plan, page.prepared.rows, { sourceId, watermark: page.watermark, recordSeen: full }, inFlight ?? Promise.resolve());
+      const write = writePage(db, plan, page.prepared, { sourceId, watermark: page.watermark, recordSeen: full }, inFlight ?? Promise.resolve());
       write.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
       const previous = inFlight;
       inFlight = settle(write, page);

@@ -3,7 +3,8 @@ import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.j
 import type { Database } from '../../core/db/connect.js';
 import type { Watermark } from '../socrata/soql.js';
 import { columnNames, type DbValue } from '../soda-values.js';
-import { copyRows, stageRows } from './staging.js';
+import type { EncodedPage } from './encode-page.js';
+import { copyRows } from './staging.js';
 import { saveWatermark } from './state.js';
 import { ident, keyArray, tableOf } from './sql.js';
 
@@ -58,7 +59,7 @@ export async function planWrites(knex: Knex, dataset: DatasetDefinition, withGeo
 export async function writePage(
   db: Database,
   plan: WritePlan,
-  rows: readonly Record<string, DbValue>[],
+  page: EncodedPage,
   checkpoint: { sourceId: string; watermark: Watermark; recordSeen: boolean },
   previous: Promise<unknown> = Promise.resolve(),
 ): Promise<void> {
@@ -70,19 +71,19 @@ export async function writePage(
       // (one transaction), so the next run reads it again.
       await trx.raw('SET LOCAL synchronous_commit = off');
     }
-    if (db.backend === 'postgres' && plan.keyType && !checkpoint.recordSeen) {
+    if (plan.keyType && !checkpoint.recordSeen) {
       // A page whose keys are all new (a backfill) is an insert whatever the method: COPY it
       // straight into the table. Checked after the prior page committed, under the dataset's
       // lock, so no other writer can add one of these keys before this transaction commits.
       await previous;
-      if (!(await anyKeyExists(trx, plan, rows))) {
-        await copyRows(trx, tableOf(dataset), plan.columns, rows);
+      if (!(await anyKeyExists(trx, plan, page.keys))) {
+        await copyRows(db.backend, trx, tableOf(dataset), plan.columns, page.copyText);
         await saveWatermark(trx, dataset.key, checkpoint.sourceId, checkpoint.watermark);
         return;
       }
     }
     await trx.raw(`CREATE TEMP TABLE ${ident(plan.stage)} ON COMMIT DROP AS SELECT ${list} FROM ${tableOf(dataset)} WITH NO DATA`);
-    await stageRows(db.backend, trx, plan.stage, plan.columns, rows);
+    await copyRows(db.backend, trx, ident(plan.stage), plan.columns, page.copyText);
     await previous;
     await trx.raw(plan.upsertSql);
     if (checkpoint.recordSeen) {
@@ -95,11 +96,11 @@ export async function writePage(
   });
 }
 
-async function anyKeyExists(trx: Knex.Transaction, plan: WritePlan, rows: readonly Record<string, DbValue>[]): Promise<boolean> {
-  if (rows.length === 0) return false;
+async function anyKeyExists(trx: Knex.Transaction, plan: WritePlan, keys: readonly DbValue[]): Promise<boolean> {
+  if (keys.length === 0) return false;
   const key = plan.dataset.primaryKey[0]!;
   const result = await trx.raw(`SELECT EXISTS (SELECT 1 FROM ${tableOf(plan.dataset)} WHERE ${ident(key)} = ANY(?::${plan.keyType}[])) AS found`, [
-    rows.map((row) => row[key]) as unknown as string[],
+    keys as string[],
   ]);
   return Boolean(result.rows[0].found);
 }

@@ -47,6 +47,20 @@ describe(`bad input (${BACKEND})`, () => {
     expect(warnings.some((line) => line.msg.includes('primary key') && typeof line.row_id === 'string')).toBe(true);
   });
 
+  it('stores text that COPY must escape exactly, and keeps the newest of two versions of a key in one page', async () => {
+    const template = server.store.rows(PORTAL)[0]!;
+    const awkward = 'tab\there, new\nline, carriage\rreturn, back\\slash \\N, "quotes", ünïcödé ✓';
+    server.store.insert(PORTAL, [
+      { ...template, id: '88000002', description: 'first version' },
+      { ...template, id: '88000002', description: awkward, block: '\\N' },
+    ]);
+    const summary = await syncDataset(db, crimes, syncOptions(server, capturingLogger().log));
+    expect(summary.status).toBe('synced');
+    const stored = await db.knex('data.crimes').where({ id: 88000002 });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ description: awkward, block: '\\N' });
+  });
+
   it('fails with the portal error code and message for an unknown dataset id, without retrying', async () => {
     const { log, text } = capturingLogger();
     const before = server.stats.requests;
