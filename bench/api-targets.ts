@@ -13,10 +13,16 @@ import { listen } from '../server/src/listen.js';
 const POOL_SIZE = 10;
 const [kind, databaseUrl] = process.argv.slice(2) as ['api' | 'bare', string];
 
-/** Exactly the statement the API's list query compiles to for `primary_type=…&from=…&to=…&limit=…`. */
-const LIST_SQL = `select "id", "case_number", "date", "block", "iucr", "primary_type", "description", "location_description",
-  "arrest", "domestic", "beat", "district", "ward", "community_area", "fbi_code", "x_coordinate", "y_coordinate", "year",
-  "updated_on", "latitude", "longitude", "geo_zip", "geo_community_area"
+/**
+ * Exactly the statement the API's list query compiles to for `primary_type=…&from=…&to=…&limit=…`:
+ * PostgreSQL renders each row as JSON text (server/src/datasets-api/list-query.ts), so the bare
+ * handler, like the API, only joins strings.
+ */
+const COLUMNS = ['id', 'case_number', 'date', 'block', 'iucr', 'primary_type', 'description', 'location_description', 'arrest', 'domestic', 'beat', 'district', 'ward',
+  'community_area', 'fbi_code', 'x_coordinate', 'y_coordinate', 'year', 'updated_on', 'latitude', 'longitude', 'geo_zip', 'geo_community_area'];
+const NUMERIC = new Set(['x_coordinate', 'y_coordinate']);
+const ROW_JSON = `(SELECT row_to_json(r) FROM (SELECT ${COLUMNS.map((column) => `"${column}"${NUMERIC.has(column) ? '::float8' : ''} AS "${column}"`).join(', ')}) r)::text`;
+const LIST_SQL = `select ${ROW_JSON} AS "lakefront_row_json", "date", "id"
   from "api"."crimes" where "date" >= $1::timestamp and "date" < $2::timestamp and "primary_type" in ($3)
   order by "date" desc nulls last, "id" desc limit $4`;
 
@@ -34,7 +40,7 @@ async function startBare(): Promise<number> {
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ s: 'crimes:-date', v: [last.date, last.id] })).toString('base64url') : null;
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ data: page, next_cursor: nextCursor }));
+    res.end(`{"data":[${page.map((row) => row.lakefront_row_json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;

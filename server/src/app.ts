@@ -48,11 +48,11 @@ export function createApp(deps: AppDeps): Express {
     OpenApiValidator.middleware({
       apiSpec: structuredClone(spec) as never,
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
-      validateResponses: deps.validateResponses ?? false,
+      validateResponses: Boolean(deps.validateResponses),
       validateFormats: true,
     }),
   );
-  registerOperations(app, createHandlers(deps));
+  registerOperations(app, createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
 
   app.use(notFound);
   app.use(renderProblem);

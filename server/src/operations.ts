@@ -13,6 +13,16 @@ export type JsonBodyOf<K extends OperationId> = Responses<K> extends { 200: { co
 /** Returned by a handler that wrote the response itself (streams, 304s). */
 export const RESPONDED = Symbol('responded');
 
+/**
+ * A JSON body of operation K that is already serialized (PostgreSQL renders list pages): sent as
+ * it is, without a parse and a re-serialization. When responses are validated (tests), it is
+ * parsed and goes through `res.json`, where the validator checks it like any other body.
+ */
+export class JsonText<K extends OperationId> {
+  declare private readonly operation: K;
+  constructor(readonly text: string) {}
+}
+
 export interface OperationContext<K extends OperationId> {
   /** Query parameters, validated against the spec and converted to their declared types, defaults applied. */
   readonly query: QueryOf<K>;
@@ -21,12 +31,12 @@ export interface OperationContext<K extends OperationId> {
   readonly res: Response;
 }
 
-export type Handler<K extends OperationId> = (context: OperationContext<K>) => Promise<JsonBodyOf<K> | typeof RESPONDED>;
+export type Handler<K extends OperationId> = (context: OperationContext<K>) => Promise<JsonBodyOf<K> | JsonText<K> | typeof RESPONDED>;
 
 /** One handler per operation in the spec: a new operation without a handler fails `tsc`. */
 export type Handlers = { readonly [K in OperationId]: Handler<K> };
 
-export function registerOperations(app: Express, handlers: Handlers): void {
+export function registerOperations(app: Express, handlers: Handlers, options: { validateResponses: boolean }): void {
   for (const operation of specOperations()) {
     const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
     if (!handler) throw new Error(`no handler for operation ${operation.operationId}`);
@@ -39,7 +49,10 @@ export function registerOperations(app: Express, handlers: Handlers): void {
         req,
         res,
       });
-      if (body !== RESPONDED && !res.headersSent) res.json(body);
+      if (body === RESPONDED || res.headersSent) return;
+      if (!(body instanceof JsonText)) res.json(body);
+      else if (options.validateResponses) res.json(JSON.parse(body.text));
+      else res.type('application/json').end(body.text);
     });
   }
 }

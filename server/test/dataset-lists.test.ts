@@ -6,6 +6,7 @@ import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { SYNC_TIME_REUSE_MS } from '../src/datasets-api/freshness.js';
+import { listen } from '../src/listen.js';
 import { startServer, type LiveServer } from './helpers.js';
 import { insertSodaRows, parseCsv, seededRandom } from './seed-rows.js';
 
@@ -154,6 +155,36 @@ describe('GET /v1/{dataset}', () => {
     const rows = (await ndjson.text()).trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.map((row) => row.id).sort((a, b) => a - b)).toEqual(expected);
     expect(rows[0]).toEqual(allCrimes.find((row) => row.id === rows[0].id));
+  });
+
+  it('serves the same values whether PostgreSQL renders the JSON page or Node serializes the rows (every dataset, every column type)', async () => {
+    for (const dataset of datasets) {
+      const json = await server.get(`/v1/${dataset.key}?limit=40`);
+      const ndjson = await server.get(`/v1/${dataset.key}?limit=40&format=ndjson`, { accept: 'application/x-ndjson' });
+      expect(json.status, dataset.key).toBe(200);
+      if (dataset.sample) expect(json.body.data.length, dataset.key).toBeGreaterThan(0);
+      const rows = ndjson.text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      expect(json.body.data, dataset.key).toEqual(rows);
+    }
+  });
+
+  it('sends the PostgreSQL-rendered page as it is when responses are not validated (production)', async () => {
+    const production = await listen({ db: server.db, log: silentLogger }, 0, '127.0.0.1');
+    try {
+      for (const path of ['/v1/crimes?limit=25&primary_type=THEFT', '/v1/zip-codes?limit=3', '/v1/crimes?limit=5&count=exact&fields=id,date']) {
+        const response = await fetch(production.url + path);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        const text = await response.text();
+        expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+        expect(JSON.parse(text)).toEqual((await server.get(path)).body);
+      }
+      const head = await fetch(`${production.url}/v1/crimes?limit=2`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    } finally {
+      await production.close();
+    }
   });
 
   it('answers GeoJSON points for datasets with coordinates', async () => {

@@ -1,11 +1,11 @@
 import type { Response } from 'express';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
-import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
+import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { exportRows } from './export-stream.js';
 import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
 import { answerFromCache, lastSyncOf } from './freshness.js';
-import { filteredRows, readListRequest, readPage, type ListRequest } from './list-query.js';
+import { filteredRows, readJsonPage, readListRequest, readPage, type ListRequest } from './list-query.js';
 import { listSurface, type ListSurface } from './surface.js';
 
 /**
@@ -31,17 +31,16 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
       await streamAll(res, format, surface, request, db.knex, cursor);
       return RESPONDED;
     }
-    const page = await readPage(db.knex, surface, request, cursor, limit);
-    const total = query.count === 'exact' ? await countRows(db.knex, surface, request) : undefined;
+    const total = query.count === 'exact' ? countRows(db.knex, surface, request) : undefined;
+    total?.catch(() => undefined); // awaited below, after the page
     if (format === 'json') {
-      // Rows already hold exactly the served columns unless the sort key added some.
-      const exact = request.order.columns.every((column) => request.fields.includes(column));
-      const data = exact ? page.rows : page.rows.map((row) => pick(row, request.fields));
-      const body = { data, next_cursor: page.nextCursor, ...(total === undefined ? {} : { total }) };
-      return body as JsonBodyOf<K>;
+      const page = await readJsonPage(db.knex, surface, request, cursor, limit);
+      const counted = total === undefined ? '' : `,"total":${await total}`;
+      return new JsonText<K>(`{"data":[${page.rows.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)}${counted}}`);
     }
+    const page = await readPage(db.knex, surface, request, cursor, limit);
     if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
-    if (total !== undefined) res.setHeader('X-Total-Count', String(total));
+    if (total !== undefined) res.setHeader('X-Total-Count', String(await total));
     res.type(MEDIA_TYPES[format]);
     if (format === 'geojson') {
       res.send(
@@ -49,7 +48,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
           type: 'FeatureCollection',
           features: page.rows.map((row) => feature(row, request.fields, surface.point!)),
           next_cursor: page.nextCursor,
-          ...(total === undefined ? {} : { total }),
+          ...(total === undefined ? {} : { total: await total }),
         }),
       );
     } else {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseTimeRange } from '../local-time.js';
 import { HttpProblem } from '../problems.js';
-import { SQL_TYPES, type ListSurface, type OrderInfo } from './surface.js';
+import { SQL_TYPES, type FieldInfo, type ListSurface, type OrderInfo } from './surface.js';
 
 /** A list request after validation: everything that decides which rows, in which order. */
 export interface ListRequest {
@@ -71,12 +71,66 @@ function cursorScope(surface: ListSurface, order: OrderInfo): string {
  * column count as smaller than any value (`DESC NULLS LAST`, `ASC NULLS FIRST`), which is how the
  * datasets' indexes are built, so every query below walks an index instead of sorting.
  */
-export async function readPage(
+export function readPage(
   knex: Knex,
   surface: ListSurface,
   request: ListRequest,
   cursor: string | undefined,
   limit: number,
+): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
+  const columns = [...new Set([...request.fields, ...(request.extraColumns ?? []), ...request.order.columns])];
+  return readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select(columns));
+}
+
+/**
+ * The same page with each row already rendered as JSON text by PostgreSQL (its `fields`, in
+ * order, typed as the row parsers would type them). Serving a page then costs Node a string
+ * join instead of parsing every value and serializing it again.
+ */
+export async function readJsonPage(
+  knex: Knex,
+  surface: ListSurface,
+  request: ListRequest,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ rows: string[]; nextCursor: string | null }> {
+  const json = knex.raw(`${jsonRowSql(surface, request.fields)} AS ${JSON_COLUMN}`);
+  const page = await readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select([json, ...request.order.columns]));
+  return { rows: page.rows.map((row) => row[JSON_ALIAS] as string), nextCursor: page.nextCursor };
+}
+
+const JSON_ALIAS = 'lakefront_row_json';
+const JSON_COLUMN = `"${JSON_ALIAS}"`;
+
+/** How a column reaches JSON so that the text equals what the row parsers (core/db/type-parsers.ts) and JSON.stringify make of it. */
+const JSON_VALUE: Partial<Record<FieldInfo['type'], (column: string) => string>> = {
+  // Numbers, not decimal text, exactly as Number(text) reads them.
+  numeric: (column) => `${column}::float8`,
+  // ISO 8601 UTC with milliseconds, as Date#toISOString writes it.
+  timestamptz: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+};
+
+/** A per-row subquery: row_to_json keeps the column order and has no argument limit (json_build_object stops at 50 pairs). */
+function jsonRowSql(surface: ListSurface, fields: readonly string[]): string {
+  const values = fields.map((name) => {
+    const column = ident(name);
+    const field = surface.fields.find((item) => item.name === name)!;
+    return `${JSON_VALUE[field.type]?.(column) ?? column} AS ${column}`;
+  });
+  return `(SELECT row_to_json(r) FROM (SELECT ${values.join(', ')}) r)::text`;
+}
+
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+async function readKeysetPage(
+  knex: Knex,
+  surface: ListSurface,
+  request: ListRequest,
+  cursor: string | undefined,
+  limit: number,
+  select: (rows: Knex.QueryBuilder) => void,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
   const { order } = request;
   const scope = cursorScope(surface, order);
@@ -85,7 +139,8 @@ export async function readPage(
   // Each segment is one index range; they follow each other in the sort order, so the page is
   // filled from the first and topped up from the next only when the first runs out.
   for (const segment of segments) {
-    const rows = filteredRows(knex, surface, request).select([...new Set([...request.fields, ...(request.extraColumns ?? []), ...order.columns])]);
+    const rows = filteredRows(knex, surface, request);
+    select(rows);
     segment(rows);
     orderRows(rows, order);
     page.push(...((await rows.limit(limit + 1 - page.length)) as Record<string, unknown>[]));

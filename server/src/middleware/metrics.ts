@@ -44,6 +44,19 @@ export function createHttpMetrics(db: Database): HttpMetrics {
   registerPoolGauges(registry, db);
   registerSyncStateGauges(registry, db);
 
+  // prom-client hashes the label values on every call; a handful of series serve every request.
+  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  const seriesOf = (method: string, route: string, statusCode: number) => {
+    const key = `${method} ${statusCode} ${route}`;
+    let found = series.get(key);
+    if (!found) {
+      const labels = { method, route, status: String(statusCode) };
+      found = { requests: requests.labels(labels), duration: duration.labels(labels) };
+      series.set(key, found);
+    }
+    return found;
+  };
+
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     const method = req.method;
@@ -55,9 +68,9 @@ export function createHttpMetrics(db: Database): HttpMetrics {
       // Requests refused by the validator never reach a route; it still knows the template.
       const validated = (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute;
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : (validated ?? 'unmatched');
-      const labels = { method, route, status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      const series = seriesOf(method, route, res.statusCode);
+      series.requests.inc();
+      series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     };
     res.once('finish', record);
     res.once('close', record);
