@@ -1,14 +1,15 @@
 import type { Database } from '../db/connect.js';
 
 /**
- * The reports' materialized views (migrations 202611270900-report-rollups and
- * 202611270910-crime-rollups-clustered), in refresh order: a
+ * The reports' materialized views (migrations 202611270900-report-rollups,
+ * 202611270910-crime-rollups-clustered and 202611271200-crimes-zip-type-year), in refresh order: a
  * view comes after the views it reads. `sources` are the dataset keys whose tables feed it,
  * directly or through an earlier view.
  */
 export const ROLLUPS: readonly { readonly view: string; readonly sources: readonly string[] }[] = [
   { view: 'api.crimes_zip_type_day', sources: ['crimes'] },
   { view: 'api.crimes_zip_type_month', sources: ['crimes'] },
+  { view: 'api.crimes_zip_type_year', sources: ['crimes'] },
   { view: 'api.crimes_zip_day', sources: ['crimes'] },
   { view: 'api.crimes_zip_week', sources: ['crimes'] },
   { view: 'api.crimes_zip_month', sources: ['crimes'] },

@@ -113,6 +113,10 @@ describe('GET /v1/reports/crimes/by-zip', () => {
     ['2014-02-15', '2014-04-01'],
     ['2014-02-10', '2014-05-10'],
     ['2014-03-01', '2014-03-31'],
+    ['2014-01-01', '2015-01-01'],
+    ['2013-11-20', '2015-01-10'],
+    ['2012-12-31', '2016-01-01'],
+    ['2013-12-01', '2014-03-15'],
   ])('counts crimes per ZIP and type from %s to %s exactly', async (from, to) => {
     const { status, body } = await server.get(`/v1/reports/crimes/by-zip?from=${from}&to=${to}`);
     expect(status).toBe(200);

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler } from '../operations.js';
 import { parseDateRange } from './report-dates.js';
-import { reportNotModified } from './report-response.js';
+import { reportBody, reportNotModified } from './report-response.js';
 
 /** The rollup and its period column for each allowlisted `interval` (weeks start on Monday). */
 const ROLLUPS = {
@@ -20,6 +20,6 @@ export function getCrimeTrends({ db }: AppDeps): Handler<'getCrimeTrends'> {
     // A period is in the range when it starts in it (as for the monthly reports).
     if (from) rows.where(period, '>=', from);
     if (to) rows.where(period, '<', to);
-    return { data: await rows.orderBy(period) };
+    return reportBody(db.knex, rows, ['period']);
   };
 }

@@ -21,3 +21,31 @@ export function monthStartOnOrAfter(day: string): string {
 export function monthStartOnOrBefore(day: string): string {
   return `${day.slice(0, 7)}-01`;
 }
+
+export type Grain = 'day' | 'month' | 'year';
+
+/**
+ * Cuts [from, to) (`YYYY-MM-DD`) into the fewest pieces of whole years, whole months and single
+ * days, in order, so a report reads each piece from the coarsest rollup that has it.
+ */
+export function coarsestPieces(from: string, to: string): { grain: Grain; start: string; end: string }[] {
+  const monthStart = monthStartOnOrAfter(from);
+  const monthEnd = monthStartOnOrBefore(to);
+  if (monthStart >= monthEnd) return [{ grain: 'day', start: from, end: to }];
+  const yearStart = monthStart.endsWith('-01-01') ? monthStart : `${Number(monthStart.slice(0, 4)) + 1}-01-01`;
+  const yearEnd = `${monthEnd.slice(0, 4)}-01-01`;
+  const pieces: { grain: Grain; start: string; end: string }[] = [];
+  const add = (grain: Grain, start: string, end: string) => {
+    if (start < end) pieces.push({ grain, start, end });
+  };
+  add('day', from, monthStart);
+  if (yearStart < yearEnd) {
+    add('month', monthStart, yearStart);
+    add('year', yearStart, yearEnd);
+    add('month', yearEnd, monthEnd);
+  } else {
+    add('month', monthStart, monthEnd);
+  }
+  add('day', monthEnd, to);
+  return pieces;
+}

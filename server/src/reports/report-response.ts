@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
 import type { Database } from '../../../core/db/connect.js';
 import { answerFromCache, lastSyncOf } from '../datasets-api/freshness.js';
+import { JsonText, type OperationId } from '../operations.js';
 
 /**
  * Reports change only when a source dataset syncs: they get the same ETag / Last-Modified /
@@ -8,4 +10,16 @@ import { answerFromCache, lastSyncOf } from '../datasets-api/freshness.js';
  */
 export async function reportNotModified(db: Database, req: Request, res: Response, sources: readonly string[]): Promise<boolean> {
   return answerFromCache(req, res, await lastSyncOf(db.knex, sources), 'json');
+}
+
+/**
+ * `{ "data": [...] }` of a report's rows, in `order` (output column names), rendered as JSON by
+ * PostgreSQL: a report can be hundreds of rows, and parsing each value only to serialize it
+ * again was most of a report request's CPU in Node.
+ */
+export async function reportBody<K extends OperationId>(knex: Knex, rows: Knex.QueryBuilder, order: readonly string[]): Promise<JsonText<K>> {
+  const sorted = order.map(() => '??').join(', ');
+  const aggregate = knex.raw(`coalesce(json_agg(r ORDER BY ${sorted}), '[]')::text AS data`, order.map((column) => `r.${column}`));
+  const [{ data }] = (await knex.select(aggregate).from(rows.as('r'))) as [{ data: string }];
+  return new JsonText<K>(`{"data":${data}}`);
 }

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.js';
-import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
+import { RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { parseDateRange } from './report-dates.js';
-import { reportNotModified } from './report-response.js';
+import { reportBody, reportNotModified } from './report-response.js';
 
 /** A report that reads one rollup view, filtered by equality and an optional date range. */
 export interface RollupReport {
@@ -15,6 +15,7 @@ export interface RollupReport {
   readonly filters: Readonly<Record<string, string>>;
   /** View column that `from`/`to` bound (a `date`), if the report has a time axis. */
   readonly dateColumn?: string;
+  /** Output columns the rows are sorted by. */
   readonly orderBy: readonly string[];
 }
 
@@ -31,7 +32,6 @@ export function rollupReport<K extends OperationId>({ db }: AppDeps, report: Rol
     }
     if (report.dateColumn && range.from) rows.where(report.dateColumn, '>=', range.from);
     if (report.dateColumn && range.to) rows.where(report.dateColumn, '<', range.to);
-    for (const column of report.orderBy) rows.orderBy(column);
-    return { data: await rows } as JsonBodyOf<K>;
+    return reportBody<K>(knex, rows, report.orderBy);
   };
 }
