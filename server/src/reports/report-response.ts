@@ -19,7 +19,8 @@ export async function reportNotModified(db: Database, req: Request, res: Respons
  */
 export async function reportBody<K extends OperationId>(knex: Knex, rows: Knex.QueryBuilder, order: readonly string[]): Promise<JsonText<K>> {
   const sorted = order.map(() => '??').join(', ');
-  const aggregate = knex.raw(`coalesce(json_agg(r ORDER BY ${sorted}), '[]')::text AS data`, order.map((column) => `r.${column}`));
+  // string_agg rather than json_agg, which puts a line break between elements.
+  const aggregate = knex.raw(`'[' || coalesce(string_agg(row_to_json(r)::text, ',' ORDER BY ${sorted}), '') || ']' AS data`, order.map((column) => `r.${column}`));
   const [{ data }] = (await knex.select(aggregate).from(rows.as('r'))) as [{ data: string }];
   return new JsonText<K>(`{"data":${data}}`);
 }
