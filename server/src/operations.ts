@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import type { operations } from './generated/api.js';
+import { queryParamsOf } from './query-params.js';
 import { specOperations, type ParameterObject, type SchemaObject } from './spec.js';
 
 export type OperationId = keyof operations;
@@ -52,7 +53,7 @@ export function registerOperations(app: Express, handlers: Handlers, options: { 
       if (body === RESPONDED || res.headersSent) return;
       if (!(body instanceof JsonText)) res.json(body);
       else if (options.validateResponses) res.json(JSON.parse(body.text));
-      else res.type('application/json').end(body.text);
+      else res.setHeader('Content-Type', 'application/json; charset=utf-8').end(body.text);
     });
   }
 }
@@ -62,7 +63,7 @@ export function registerOperations(app: Express, handlers: Handlers, options: { 
  * Values are already validated; this converts them to their declared types once.
  */
 function readQuery(req: Request, parameters: readonly ParameterObject[]): Record<string, unknown> {
-  const raw = new URL(req.originalUrl, 'http://localhost').searchParams;
+  const raw = queryParamsOf(req);
   const query: Record<string, unknown> = {};
   for (const parameter of parameters) {
     if (parameter.in !== 'query') continue;

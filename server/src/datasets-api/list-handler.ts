@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
+import { queryParamsOf } from '../query-params.js';
 import { exportRows } from './export-stream.js';
 import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
 import { answerFromCache, lastSyncOf } from './freshness.js';
@@ -26,7 +27,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
 
     const cursor = query.cursor as string | undefined;
     const limit = query.limit as number;
-    const limitGiven = new URL(req.originalUrl, 'http://localhost').searchParams.has('limit');
+    const limitGiven = queryParamsOf(req).has('limit');
     if ((format === 'csv' || format === 'ndjson') && !limitGiven) {
       await streamAll(res, format, surface, request, db.knex, cursor);
       return RESPONDED;

@@ -110,14 +110,22 @@ const JSON_VALUE: Partial<Record<FieldInfo['type'], (column: string) => string>>
   timestamptz: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 
+/** Each field's select-list entry for JSON, per surface (computed once: this runs for every page). */
+const jsonValues = new WeakMap<ListSurface, Map<string, string>>();
+
 /** A per-row subquery: row_to_json keeps the column order and has no argument limit (json_build_object stops at 50 pairs). */
 function jsonRowSql(surface: ListSurface, fields: readonly string[]): string {
-  const values = fields.map((name) => {
-    const column = ident(name);
-    const field = surface.fields.find((item) => item.name === name)!;
-    return `${JSON_VALUE[field.type]?.(column) ?? column} AS ${column}`;
-  });
-  return `(SELECT row_to_json(r) FROM (SELECT ${values.join(', ')}) r)::text`;
+  let values = jsonValues.get(surface);
+  if (!values) {
+    values = new Map(
+      surface.fields.map(({ name, type }) => {
+        const column = ident(name);
+        return [name, `${JSON_VALUE[type]?.(column) ?? column} AS ${column}`];
+      }),
+    );
+    jsonValues.set(surface, values);
+  }
+  return `(SELECT row_to_json(r) FROM (SELECT ${fields.map((name) => values.get(name)!).join(', ')}) r)::text`;
 }
 
 function ident(name: string): string {

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../problems.js';
+import { queryParamsOf } from '../query-params.js';
 
 /** Formats that stream a whole result set (see the list endpoints' `format` parameter). */
 const STREAMED_FORMATS = new Set(['csv', 'ndjson']);
@@ -8,7 +9,7 @@ const STREAMED_MEDIA = /text\/csv|application\/(x-)?ndjson/i;
 /** Whether a request asks for a streamed export, by `format=` or, without it, by `Accept`. */
 export function isExportRequest(req: Request): boolean {
   if (!req.path.startsWith('/v1/')) return false;
-  const format = new URL(req.originalUrl, 'http://localhost').searchParams.get('format');
+  const format = queryParamsOf(req).get('format');
   if (format !== null) return STREAMED_FORMATS.has(format.toLowerCase());
   return STREAMED_MEDIA.test(req.headers.accept ?? '');
 }
