@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { datasets as allDatasets, GEO_COLUMNS, SQL_TYPES, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { ident } from '../../core/db/sql-ident.js';
 import type { Logger } from '../../core/log.js';
 import { RowEnricher } from './row-enricher.js';
 
@@ -54,7 +55,7 @@ async function recomputeDataset(knex: Knex, dataset: DatasetDefinition, enricher
   const point = dataset.point!;
   const table = `data.${dataset.table}`;
   const keys = [...dataset.primaryKey];
-  const keyList = keys.map(quoteIdent).join(', ');
+  const keyList = keys.map(ident).join(', ');
   let scanned = 0;
   let updated = 0;
   let after: unknown[] | null = null;
@@ -87,18 +88,14 @@ async function writeChanges(knex: Knex, dataset: DatasetDefinition, changes: Row
   const keyColumns = dataset.primaryKey.map((key) => {
     const column = dataset.columns.find((item) => item.name === key);
     if (!column) throw new Error(`dataset "${dataset.key}": primary key column ${key} is not declared`);
-    return `${quoteIdent(key)} ${SQL_TYPES[column.type]}`;
+    return `${ident(key)} ${SQL_TYPES[column.type]}`;
   });
-  const zip = quoteIdent(GEO_COLUMNS.zip);
-  const area = quoteIdent(GEO_COLUMNS.communityArea);
+  const zip = ident(GEO_COLUMNS.zip);
+  const area = ident(GEO_COLUMNS.communityArea);
   await knex.raw(
-    `UPDATE data.${quoteIdent(dataset.table)} AS t SET ${zip} = v.${zip}, ${area} = v.${area}
+    `UPDATE data.${ident(dataset.table)} AS t SET ${zip} = v.${zip}, ${area} = v.${area}
      FROM jsonb_to_recordset(?::jsonb) AS v(${[...keyColumns, `${zip} text`, `${area} integer`].join(', ')})
-     WHERE ${dataset.primaryKey.map((key) => `t.${quoteIdent(key)} = v.${quoteIdent(key)}`).join(' AND ')}`,
+     WHERE ${dataset.primaryKey.map((key) => `t.${ident(key)} = v.${ident(key)}`).join(' AND ')}`,
     [JSON.stringify(changes)],
   );
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,9 +1,5 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
-
-/** A quoted SQL identifier. Names come from dataset definitions, never from users. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+import { ident } from '../../core/db/sql-ident.js';
 
 export function tableOf(dataset: DatasetDefinition): string {
   return `data.${ident(dataset.table)}`;

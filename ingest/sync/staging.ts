@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pgCopyStreams from 'pg-copy-streams';
 import type { Backend } from '../../core/db/connect.js';
-import { ident } from './sql.js';
+import { ident } from '../../core/db/sql-ident.js';
 
 /** COPY data is sent in slices of this many characters (one CopyData message each). */
 const SLICE = 1 << 20;

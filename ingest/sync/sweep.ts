@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatasetDefinition } from '../../core/datasets/index.js';
-import { ident, keyArray, tableOf } from './sql.js';
+import { ident } from '../../core/db/sql-ident.js';
+import { keyArray, tableOf } from './sql.js';
 
 /** Starts a full pass for one portal id: forget marks left by an earlier pass that failed. */
 export async function clearSeen(knex: Knex, dataset: DatasetDefinition, sourceId: string): Promise<void> {

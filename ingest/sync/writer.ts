@@ -6,7 +6,8 @@ import { columnNames, type DbValue } from '../soda-values.js';
 import type { EncodedPage } from './encode-page.js';
 import { copyRows } from './staging.js';
 import { saveWatermark } from './state.js';
-import { ident, keyArray, tableOf } from './sql.js';
+import { ident } from '../../core/db/sql-ident.js';
+import { keyArray, tableOf } from './sql.js';
 
 /** How one dataset's pages are written: which columns, into which table. */
 export interface WritePlan {

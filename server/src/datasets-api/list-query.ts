@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ident } from '../../../core/db/sql-ident.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseTimeRange } from '../local-time.js';
 import { HttpProblem } from '../problems.js';
@@ -126,10 +127,6 @@ function jsonRowSql(surface: ListSurface, fields: readonly string[]): string {
     jsonValues.set(surface, values);
   }
   return `(SELECT row_to_json(r) FROM (SELECT ${fields.map((name) => values.get(name)!).join(', ')}) r)::text`;
-}
-
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 async function readKeysetPage(
