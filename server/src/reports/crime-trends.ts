@@ -20,6 +20,6 @@ export function getCrimeTrends({ db }: AppDeps): Handler<'getCrimeTrends'> {
     // A period is in the range when it starts in it (as for the monthly reports).
     if (from) rows.where(period, '>=', from);
     if (to) rows.where(period, '<', to);
-    return reportBody(db.knex, rows, ['period']);
+    return reportBody(rows.orderBy('period'));
   };
 }

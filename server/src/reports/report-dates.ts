@@ -24,6 +24,15 @@ export function monthStartOnOrBefore(day: string): string {
 
 export type Grain = 'day' | 'month' | 'year';
 
+/** The first day (`YYYY-MM-DD`) of the period of `grain` after the one starting on `start`. */
+export function nextPeriod(grain: Grain, start: string): string {
+  const date = new Date(`${start}T00:00:00Z`);
+  if (grain === 'year') date.setUTCFullYear(date.getUTCFullYear() + 1);
+  else if (grain === 'month') date.setUTCMonth(date.getUTCMonth() + 1);
+  else date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
 /**
  * Cuts [from, to) (`YYYY-MM-DD`) into the fewest pieces of whole years, whole months and single
  * days, in order, so a report reads each piece from the coarsest rollup that has it.

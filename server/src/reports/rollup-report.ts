@@ -32,6 +32,6 @@ export function rollupReport<K extends OperationId>({ db }: AppDeps, report: Rol
     }
     if (report.dateColumn && range.from) rows.where(report.dateColumn, '>=', range.from);
     if (report.dateColumn && range.to) rows.where(report.dateColumn, '<', range.to);
-    return reportBody<K>(knex, rows, report.orderBy);
+    return reportBody<K>(rows.orderBy([...report.orderBy]));
   };
 }
