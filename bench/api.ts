@@ -90,8 +90,11 @@ async function load(db: Database): Promise<void> {
   await knex.raw('VACUUM ANALYZE data.crimes');
 }
 
+/** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 function startTarget(kind: 'api' | 'bare'): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-targets.ts', kind, benchUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/api-targets.ts', kind, benchUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }));

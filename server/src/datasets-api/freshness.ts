@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 
@@ -40,7 +40,7 @@ async function readLastSync(knex: Knex, datasetKeys: readonly string[]): Promise
  */
 export function answerFromCache(req: Request, res: Response, lastSync: Date | null, variant: string): boolean {
   const version = lastSync ? lastSync.toISOString() : 'never-loaded';
-  const tag = `W/"${createHash('sha1').update(`${version}\n${req.originalUrl}\n${variant}`).digest('base64url').slice(0, 27)}"`;
+  const tag = `W/"${hash('sha1', `${version}\n${req.originalUrl}\n${variant}`, 'base64url').slice(0, 27)}"`;
   res.setHeader('ETag', tag);
   res.setHeader('Cache-Control', CACHE_CONTROL);
   res.setHeader('Vary', 'Accept');
