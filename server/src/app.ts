@@ -50,6 +50,11 @@ export function createApp(deps: AppDeps): Express {
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
       validateResponses: Boolean(deps.validateResponses),
       validateFormats: true,
+      // A read-only API with no security schemes and no request bodies: skip those two stages, and
+      // resolve the spec's $refs once at startup instead of per parameter on every request.
+      validateSecurity: false,
+      fileUploader: false,
+      $refParser: { mode: 'dereference' },
     }),
   );
   registerOperations(app, createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
