@@ -179,10 +179,9 @@ async function measureExport(): Promise<{ rows: number; seconds: number; peakRss
 
 /**
  * The API and the bare handler serve the same list query in alternating rounds (`ROUNDS` rounds
- * of DURATION / ROUNDS seconds, the order swapped every round), so that
- * both see the same drift in whatever else runs on the machine. Its speed was seen to change by a
- * third within minutes, so the ratio is the median of the rounds' ratios, each taken from two runs
- * next to each other in time.
+ * of DURATION / ROUNDS seconds, the order swapped every round), so that both see the same drift in
+ * whatever else runs on the machine. Its speed was seen to change by a third within minutes, so the
+ * ratio is the median of the rounds' ratios, each taken from two runs next to each other in time.
  */
 async function measureAgainstBare(apiUrl: string, bareUrl: string): Promise<{ api: Measured; bare: Measured; ratios: number[] }> {
   const rounds: Measured[][] = [[], []];
