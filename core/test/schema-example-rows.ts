@@ -1,6 +1,6 @@
 /**
  * One row per dataset that has no bundled real sample, in the portal's SODA JSON shape, with the
- * example values quoted in ../shared/fixtures/schemas/<id>.md (recorded responses where the notes
+ * example values quoted in the portal's published column notes for each id (recorded responses where the notes
  * have one: the CTA stop and the 2021 TNP trip). System fields are made up.
  */
 const system = (id: string) => ({ ':id': `row-${id}`, ':updated_at': '2024-01-10T16:39:45.134Z', ':created_at': '2024-01-10T16:39:45.134Z' });

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { sourceIdsOf, type DatasetDefinition } from '../../core/datasets/index.js';
-import { readSodaFixture, SHARED_FIXTURES } from '../../core/testing/fixtures.js';
+import { hasSodaFixture, readSodaFixture, readSodaFixtureMeta } from '../../core/testing/fixtures.js';
 import type { SodaStore } from './soda-store.js';
 import type { SodaType } from './soql.js';
 import { sodaTypesOf, syntheticRows } from './synthetic-rows.js';
 
+export { hasSodaFixture };
+
 /**
- * Fills a test portal for datasets (tests only: reads the shared fixtures): a portal id with a
- * real sample in `../shared/fixtures/socrata/` serves those rows, any other gets synthetic rows.
+ * Fills a test portal for datasets (tests only): a portal id with real rows in the repository
+ * (`core/datasets/samples/`, `core/testing/fixtures/`) serves those rows, any other gets synthetic rows.
  */
 export function serveDatasets(store: SodaStore, datasets: readonly DatasetDefinition[], syntheticCount = 300): void {
   for (const dataset of datasets) {
@@ -18,16 +19,10 @@ export function serveDatasets(store: SodaStore, datasets: readonly DatasetDefini
   }
 }
 
-export function hasSodaFixture(portalId: string): boolean {
-  return existsSync(`${SHARED_FIXTURES}socrata/${portalId}.json`);
-}
-
 /** Serves a real sample (or its first `rows` rows) under its portal id, typed by its `.meta.json`. */
 export function serveFixture(store: SodaStore, portalId: string, options: { rows?: number } = {}): void {
-  const meta = JSON.parse(readFileSync(`${SHARED_FIXTURES}socrata/${portalId}.meta.json`, 'utf8')) as {
-    columns: { fieldName: string; dataTypeName: SodaType }[];
-  };
-  const types = Object.fromEntries(meta.columns.map((column) => [column.fieldName, column.dataTypeName]));
+  const meta = readSodaFixtureMeta(portalId);
+  const types = Object.fromEntries(meta.columns.map((column) => [column.fieldName, column.dataTypeName as SodaType]));
   const rows = readSodaFixture(portalId);
   store.define(portalId, types, options.rows === undefined ? rows : rows.slice(0, options.rows));
 }
