@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Row } from '../ingest/testing/soql.js';
+import type { Row } from '../testing/soql.js';
 
 /** The bundled real crimes sample (6,957 rows from the portal's export, SODA JSON). */
 const SAMPLE = JSON.parse(readFileSync(new URL('../core/datasets/samples/ijzp-q8t2.json', import.meta.url), 'utf8')) as Row[];

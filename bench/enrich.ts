@@ -13,8 +13,8 @@ import { connect } from '../core/db/connect.js';
 import { migrateLatest } from '../core/db/migrate.js';
 import { silentLogger } from '../core/log.js';
 import { recomputeEnrichment } from '../ingest/enrich/recompute.js';
-import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../ingest/geo/boundary-index.js';
-import { polygonsOf, type PolygonRings } from '../ingest/geo/geojson.js';
+import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../core/geo/boundary-index.js';
+import { polygonsOf, type PolygonRings } from '../core/geo/geojson.js';
 import { loadSample } from '../ingest/load-sample.js';
 
 const args = process.argv.slice(2);

@@ -4,8 +4,8 @@
  */
 import { serveFixtureTypes } from './crimes-types.js';
 import { clonedCrimes, CRIMES_PORTAL_ID } from './cloned-crimes.js';
-import { serializeAhead, startSodaServer } from '../ingest/testing/soda-server.js';
-import { SodaStore } from '../ingest/testing/soda-store.js';
+import { serializeAhead, startSodaServer } from '../testing/soda-server.js';
+import { SodaStore } from '../testing/soda-store.js';
 import { STABLE_ORDER } from '../ingest/socrata/soql.js';
 
 const count = Number(process.argv[2]);

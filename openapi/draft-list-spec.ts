@@ -4,7 +4,7 @@
 //   npx tsx openapi/draft-list-spec.ts [dataset-key …]
 import { stringify } from 'yaml';
 import { datasets, type ColumnType, type DatasetDefinition } from '../core/datasets/index.js';
-import { listSurface } from '../server/src/datasets-api/surface.js';
+import { listSurface } from '../core/datasets/list-surface.js';
 
 /** Schema names: the singular of each dataset, so the SDK's types read naturally. */
 export const ROW_SCHEMA_NAMES: Readonly<Record<string, string>> = {

@@ -3,8 +3,8 @@ import { communityAreas } from '../../core/datasets/community-areas.js';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
 import type { Logger } from '../../core/log.js';
-import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../geo/boundary-index.js';
-import { polygonsOf } from '../geo/geojson.js';
+import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../../core/geo/boundary-index.js';
+import { polygonsOf } from '../../core/geo/geojson.js';
 
 /** A boundary dataset and the geo column it fills on every dataset with a point. */
 export interface BoundaryLayer<K extends BoundaryKey> {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Logger } from '../../core/log.js';
-import type { BoundaryIndex } from '../geo/boundary-index.js';
+import type { BoundaryIndex } from '../../core/geo/boundary-index.js';
 import { COMMUNITY_AREA_LAYER, loadBoundaryIndex, ZIP_LAYER } from './boundary-layers.js';
 
 export interface GeoValues {

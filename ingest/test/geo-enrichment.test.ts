@@ -8,12 +8,12 @@ import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { recomputeEnrichment } from '../enrich/recompute.js';
 import { RowEnricher } from '../enrich/row-enricher.js';
-import { BoundaryIndex } from '../geo/boundary-index.js';
+import { BoundaryIndex } from '../../core/geo/boundary-index.js';
 import { mapSodaRow } from '../soda-values.js';
 import { syncDatasets } from '../sync/run.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, syncOptions } from './helpers.js';
 
 /** The expected answer, from the fixture boundaries (the index itself is checked against brute force in geo-fixtures). */

@@ -1,4 +1,4 @@
-import type { SodaTestServer } from '../testing/soda-server.js';
+import type { SodaTestServer } from '../../testing/soda-server.js';
 import type { SyncOptions } from '../sync/sync-dataset.js';
 import type { Logger } from '../../core/log.js';
 import { connect, type Database } from '../../core/db/connect.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSodaClient } from '../socrata/client.js';
 import { afterWatermark, allOf, STABLE_ORDER } from '../socrata/soql.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
-import type { Row } from '../testing/soql.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
+import type { Row } from '../../testing/soql.js';
 
 let server: SodaTestServer;
 

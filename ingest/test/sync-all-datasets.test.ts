@@ -3,10 +3,10 @@ import { datasets, sourceIdsOf } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { syncDatasets } from '../sync/run.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
-import { serveDatasets } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveDatasets } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, syncOptions } from './helpers.js';
 
 let db: Database;

@@ -6,9 +6,9 @@ import { createSodaClient } from '../socrata/client.js';
 import { SocrataError } from '../socrata/errors.js';
 import { readSyncStates } from '../sync/state.js';
 import { syncDataset } from '../sync/sync-dataset.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, syncOptions, TEST_TOKEN } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';

@@ -3,10 +3,10 @@ import { crimes } from '../../core/datasets/crimes.js';
 import { connect, type Database } from '../../core/db/connect.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { syncDataset } from '../sync/sync-dataset.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, syncOptions } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';

@@ -8,9 +8,9 @@ import { crimes } from '../../core/datasets/crimes.js';
 import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { readWatermark } from '../sync/state.js';
-import { actualRows, expectedRows, inPortalOrder } from '../testing/compare.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { actualRows, expectedRows, inPortalOrder } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, TEST_TOKEN, withChildDatabase } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';

@@ -4,10 +4,10 @@ import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { readSyncStates } from '../sync/state.js';
 import { syncDataset } from '../sync/sync-dataset.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND, syncOptions, TEST_TOKEN } from './helpers.js';
 
 let db: Database;

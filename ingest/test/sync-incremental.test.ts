@@ -4,11 +4,11 @@ import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { readSyncStates } from '../sync/state.js';
 import { syncDataset } from '../sync/sync-dataset.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
-import type { Row } from '../testing/soql.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
+import type { Row } from '../../testing/soql.js';
 import { BACKEND, syncOptions } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';

@@ -5,10 +5,10 @@ import { crimes } from '../../core/datasets/crimes.js';
 import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { startSyncScheduler } from '../sync/scheduler.js';
-import { actualRows, expectedRows } from '../testing/compare.js';
-import { serveFixture } from '../testing/fixture-data.js';
-import { capturingLogger } from '../testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../testing/soda-server.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { BACKEND } from './helpers.js';
 
 const PORTAL = 'ijzp-q8t2';

@@ -5,7 +5,7 @@ import { zipCodes } from '../../core/datasets/zip-codes.js';
 import { silentLogger } from '../../core/log.js';
 import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
-import { BoundaryIndex } from '../../ingest/geo/boundary-index.js';
+import { BoundaryIndex } from '../../core/geo/boundary-index.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { startServer, type LiveServer } from './helpers.js';
 

@@ -5,9 +5,9 @@ import { silentLogger } from '../../core/log.js';
 import { databaseUrlOf } from '../../core/testing/test-database.js';
 import { loadSample } from '../../ingest/load-sample.js';
 import { syncDataset } from '../../ingest/sync/sync-dataset.js';
-import { actualRows, expectedRows } from '../../ingest/testing/compare.js';
-import { serveFixture } from '../../ingest/testing/fixture-data.js';
-import { startSodaServer } from '../../ingest/testing/soda-server.js';
+import { actualRows, expectedRows } from '../../testing/compare.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { startSodaServer } from '../../testing/soda-server.js';
 import { syncOptions } from '../../ingest/test/helpers.js';
 import { onPostgres, startGuardedServer, type GuardedServer } from './support/guarded-server.js';
 

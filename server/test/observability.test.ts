@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crimes } from '../../core/datasets/crimes.js';
 import { silentLogger } from '../../core/log.js';
 import { syncDataset } from '../../ingest/sync/sync-dataset.js';
-import { serveFixture } from '../../ingest/testing/fixture-data.js';
-import { startSodaServer } from '../../ingest/testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { startSodaServer } from '../../testing/soda-server.js';
 import { syncOptions } from '../../ingest/test/helpers.js';
 import { startGuardedServer, type GuardedServer } from './support/guarded-server.js';
 

@@ -8,8 +8,8 @@ import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-datab
 import { loadSample } from '../../ingest/load-sample.js';
 import { createSyncHooks } from '../../ingest/sync/hooks.js';
 import { syncDataset } from '../../ingest/sync/sync-dataset.js';
-import { serveFixture } from '../../ingest/testing/fixture-data.js';
-import { startSodaServer } from '../../ingest/testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { startSodaServer } from '../../testing/soda-server.js';
 import { syncOptions } from '../../ingest/test/helpers.js';
 import { runCli } from './support/cli-process.js';
 import { onPostgres, startGuardedServer } from './support/guarded-server.js';

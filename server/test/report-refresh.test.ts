@@ -4,9 +4,9 @@ import { crimes } from '../../core/datasets/crimes.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
 import { syncDatasets } from '../../ingest/sync/run.js';
 import { syncOptions } from '../../ingest/test/helpers.js';
-import { serveFixture } from '../../ingest/testing/fixture-data.js';
-import { capturingLogger } from '../../ingest/testing/log-capture.js';
-import { startSodaServer, type SodaTestServer } from '../../ingest/testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { capturingLogger } from '../../testing/log-capture.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { SYNC_TIME_REUSE_MS } from '../src/datasets-api/freshness.js';
 import { startServer, type LiveServer } from './helpers.js';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/connect.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
-import { serveFixture } from '../../ingest/testing/fixture-data.js';
-import { startSodaServer, type SodaTestServer } from '../../ingest/testing/soda-server.js';
+import { serveFixture } from '../../testing/fixture-data.js';
+import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { runCli } from './support/cli-process.js';
 import { onPostgres } from './support/guarded-server.js';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { readPage, type ListRequest } from './list-query.js';
-import type { ListSurface } from './surface.js';
+import type { ListSurface } from '../../../core/datasets/list-surface.js';
 
 const BATCH_ROWS = 5_000;
 

@@ -7,7 +7,7 @@ import { exportRows } from './export-stream.js';
 import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
 import { answerFromCache, lastSyncOf } from './freshness.js';
 import { filteredRows, readJsonPage, readListRequest, readPage, type ListRequest } from './list-query.js';
-import { listSurface, type ListSurface } from './surface.js';
+import { listSurface, type ListSurface } from '../../../core/datasets/list-surface.js';
 
 /**
  * `GET /v1/{dataset}` for any dataset, driven by its definition.

@@ -3,7 +3,7 @@ import { ident } from '../../../core/db/sql-ident.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseTimeRange } from '../local-time.js';
 import { HttpProblem } from '../problems.js';
-import { SQL_TYPES, type FieldInfo, type ListSurface, type OrderInfo } from './surface.js';
+import { SQL_TYPES, type FieldInfo, type ListSurface, type OrderInfo } from '../../../core/datasets/list-surface.js';
 
 /** A list request after validation: everything that decides which rows, in which order. */
 export interface ListRequest {

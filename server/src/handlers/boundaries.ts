@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { polygonsOf, type PolygonRings } from '../../../ingest/geo/geojson.js';
+import { polygonsOf, type PolygonRings } from '../../../core/geo/geojson.js';
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler } from '../operations.js';
 

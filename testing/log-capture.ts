@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../core/log.js';
+import { createLogger, type Logger } from '../core/log.js';
 
 /** A real logger whose JSON lines are kept, so tests can read what an operator would see. */
 export function capturingLogger(level = 'info'): { log: Logger; lines: () => string[]; text: () => string } {

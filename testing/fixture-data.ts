@@ -1,5 +1,5 @@
-import { sourceIdsOf, type DatasetDefinition } from '../../core/datasets/index.js';
-import { hasSodaFixture, readSodaFixture, readSodaFixtureMeta } from '../../core/testing/fixtures.js';
+import { sourceIdsOf, type DatasetDefinition } from '../core/datasets/index.js';
+import { hasSodaFixture, readSodaFixture, readSodaFixtureMeta } from '../core/testing/fixtures.js';
 import type { SodaStore } from './soda-store.js';
 import type { SodaType } from './soql.js';
 import { sodaTypesOf, syntheticRows } from './synthetic-rows.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { SYSTEM_COLUMNS, type ColumnType, type DatasetDefinition } from '../../core/datasets/index.js';
-import { mapSodaRow, type SodaRow } from '../soda-values.js';
+import { SYSTEM_COLUMNS, type ColumnType, type DatasetDefinition } from '../core/datasets/index.js';
+import { mapSodaRow, type SodaRow } from '../ingest/soda-values.js';
 
 /**
  * Equality of a synced table with the portal (tests and benchmarks): each source row mapped with

@@ -1,9 +1,8 @@
-import { GEO_COLUMNS, type ColumnType, type DatasetDefinition } from '../../../core/datasets/index.js';
+import { GEO_COLUMNS, type ColumnType, type DatasetDefinition } from './index.js';
 
 /**
- * What the list endpoint of one dataset offers, derived from its definition alone. The spec
- * (`openapi/lakefront.yaml`) states the same surface per dataset; `scripts/draft-list-spec.ts`
- * drafts it from here, and the list tests check that both agree.
+ * What the list endpoint of one dataset offers, derived from its definition alone. The server's
+ * list queries read it; `openapi/draft-list-spec.ts` drafts the spec's per-dataset parts from it.
  */
 export interface ListSurface {
   readonly dataset: DatasetDefinition;
@@ -43,7 +42,7 @@ export interface OrderInfo {
   readonly nullable: boolean;
 }
 
-export { SQL_TYPES } from '../../../core/datasets/index.js';
+export { SQL_TYPES } from './index.js';
 
 const surfaces = new Map<string, ListSurface>();
 

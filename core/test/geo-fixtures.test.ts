@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSodaFixture } from '../../core/testing/fixtures.js';
+import { readSodaFixture } from '../testing/fixtures.js';
 import { BoundaryIndex } from '../geo/boundary-index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ColumnType, DatasetDefinition } from '../../core/datasets/index.js';
+import type { ColumnType, DatasetDefinition } from '../core/datasets/index.js';
 import { seededRandom } from './soda-server.js';
 import type { Row, SodaType } from './soql.js';
 
