@@ -10,11 +10,11 @@ import type { LiveServer } from '../../server/test/helpers.js';
 import { startSampleServer } from './live-server.js';
 
 /*
- * The SDK as a stranger gets it: packed by npm, installed from the tarball into a fresh project,
+ * The SDK as a stranger gets it: packed by `npm run sdk:pack`, installed from the tarball into a fresh project,
  * typechecked there under a strict and a loose tsconfig (no skipLibCheck), and run against a live server.
  */
 const run = promisify(execFile);
-const sdkDir = fileURLToPath(new URL('..', import.meta.url));
+const repoDir = fileURLToPath(new URL('../..', import.meta.url));
 const consumerDir = fileURLToPath(new URL('./consumer/', import.meta.url));
 const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 
@@ -24,7 +24,8 @@ let project: string;
 let prepared: Promise<{ files: string[] }>;
 
 async function packInstallTypecheck(dir: string): Promise<{ files: string[] }> {
-  await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: sdkDir });
+  // The root script the README names, as a user runs it.
+  await run('npm', ['run', '-s', 'sdk:pack', '--', '--silent', '--pack-destination', dir], { cwd: repoDir });
   const tarball = (await readdir(dir)).find((name) => name.endsWith('.tgz'));
   expect(tarball).toMatch(/^lakefront-sdk-.*\.tgz$/);
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
