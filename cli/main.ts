@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, parsePort } from '../core/config.js';
+import { datasets } from '../core/datasets/index.js';
 import { createLogger } from '../core/log.js';
 import { migrateCommand } from './commands/migrate.js';
 import { loadSampleCommand } from './commands/load-sample.js';
@@ -9,10 +11,15 @@ import { syncCommand, type SyncCommandOptions } from './commands/sync.js';
 import { statusCommand } from './commands/status.js';
 import { parseInterval } from './interval.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('lakefront')
   .description('Chicago open data in PostgreSQL, served as a REST API.')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride();
+
+const DATASET_KEYS = `\nDataset keys:\n  ${datasets.map((dataset) => dataset.key).join(', ')}\n`;
 
 program
   .command('migrate')
@@ -20,24 +27,33 @@ program
   .action(async () => migrateCommand(context()));
 
 program
-  .command('serve')
-  .description('start the API (migrates first; loads the bundled sample into an empty database)')
+  .command('start')
+  .description('the demo (`npm start`): migrate, load the bundled samples into empty tables, serve')
   .addOption(new Option('--port <port>', 'port to listen on (default: $PORT or 3000)').argParser(parsePort))
   .addOption(
     new Option('--sync-every <interval>', 'sync all datasets in the server process, e.g. 4m, 1h, off (default: 4m on embedded PGlite, off on PostgreSQL)').argParser(parseInterval),
   )
+  .action(async (options: { port?: number; syncEvery?: number }) => serveCommand(context(), { ...options, demo: true }));
+
+program
+  .command('serve')
+  .description('start the API (migrates first; writes no rows: fill them with load-sample or sync)')
+  .addOption(new Option('--port <port>', 'port to listen on (default: $PORT or 3000)').argParser(parsePort))
+  .addOption(new Option('--sync-every <interval>', 'also sync all datasets in the server process, e.g. 4m, 1h (default: off)').argParser(parseInterval))
   .action(async (options: { port?: number; syncEvery?: number }) => serveCommand(context(), options));
 
 program
   .command('load-sample')
   .description('load the bundled real sample rows (upsert; safe to rerun)')
   .argument('[datasets...]', 'dataset keys (default: every dataset with a sample)')
+  .addHelpText('after', DATASET_KEYS)
   .action(async (keys: string[]) => loadSampleCommand(context(), keys));
 
 program
   .command('enrich')
   .description('recompute geo_zip and geo_community_area from the stored boundaries')
   .argument('[datasets...]', 'dataset keys (default: every dataset with coordinates)')
+  .addHelpText('after', DATASET_KEYS)
   .action(async (keys: string[]) => enrichCommand(context(), keys));
 
 program
@@ -47,13 +63,15 @@ program
   .option('--full', 're-read everything and delete rows the portal no longer has')
   .option('--since <date>', 'bound the read on the dataset time column (Chicago local date, e.g. 2024-01-01)')
   .addOption(new Option('--page-size <rows>', 'rows per request (default 50000)').argParser(positiveInteger).hideHelp())
+  .addHelpText('after', DATASET_KEYS)
   .action(async (keys: string[], options: SyncCommandOptions) => syncCommand(context(), keys, options));
 
 program
   .command('status')
   .description('show, per dataset and portal id: rows, last successful sync, watermark, duration, last error')
   .option('--json', 'print JSON instead of a table')
-  .action(async (options: { json?: boolean }) => statusCommand(context(), options));
+  // The table (or JSON) is the whole output: only warnings and errors are logged.
+  .action(async (options: { json?: boolean }) => statusCommand(context('warn'), options));
 
 function positiveInteger(text: string): number {
   const value = Number(text);
@@ -61,9 +79,11 @@ function positiveInteger(text: string): number {
   return value;
 }
 
-function context() {
+/** `quietest`: a level below which this command does not log, whatever LOG_LEVEL says. */
+function context(quietest?: 'warn') {
   const config = loadConfig();
-  return { config, log: createLogger({ level: config.logLevel }) };
+  const level = quietest && ['trace', 'debug', 'info'].includes(config.logLevel) ? quietest : config.logLevel;
+  return { config, log: createLogger({ level }) };
 }
 
 try {

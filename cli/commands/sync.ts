@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { datasets } from '../../core/datasets/index.js';
-import { createLogger } from '../../core/log.js';
+import { createLogger, logFormatFor } from '../../core/log.js';
 import { syncDatasets } from '../../ingest/sync/run.js';
 import { parseSince } from '../../ingest/sync/since.js';
 import type { DatasetSyncSummary } from '../../ingest/sync/summary.js';
@@ -26,7 +26,7 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
   const tty = Boolean(process.stderr.isTTY);
   const progress = tty ? createProgressDisplay(selected.map((dataset) => dataset.key)) : undefined;
   // On a terminal the progress lines speak; only warnings are logged, printed above them.
-  const log = progress ? createLogger({ level: 'warn', destination: lineWriter(progress.log) }) : context.log;
+  const log = progress ? createLogger({ level: 'warn', destination: lineWriter(progress.log), format: logFormatFor() }) : context.log;
   const db = await openDatabase({ ...context, log });
   const stop = stopBetweenBatches(log, () => db.close());
   let summaries: DatasetSyncSummary[];

@@ -15,6 +15,9 @@ import { registerOperations } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec } from './spec.js';
 
+/** Where `GET /` sends a visitor: the page to start from. */
+export const HOME_PAGE = '/docs';
+
 /** Builds the whole HTTP app without listening; `listen.ts` is the only place that listens. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -39,6 +42,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
   app.use(rejectNulInQuery);
 
+  app.get('/', (_req, res) => {
+    res.redirect(302, HOME_PAGE);
+  });
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);
   });
