@@ -11,6 +11,8 @@ export const businessLicenses = {
   title: 'Business Licenses',
   sourceIds: ['r5kz-chrr'],
   table: 'business_licenses',
+  schemaName: 'BusinessLicense',
+  sync: { schedule: '17 * * * *', cadence: 'hourly' },
   primaryKey: ['id'],
   timeColumn: 'date_issued',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },

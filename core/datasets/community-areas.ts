@@ -10,6 +10,8 @@ export const communityAreas = {
   title: 'Boundaries - Community Areas (current)',
   sourceIds: ['igwz-8jzy'],
   table: 'community_areas',
+  schemaName: 'CommunityArea',
+  sync: { schedule: '10 4 * * 0', cadence: 'weekly' },
   primaryKey: ['area_numbe'],
   geometryColumn: 'the_geom',
   filters: ['community'],

@@ -5,6 +5,8 @@ export const crimes = {
   title: 'Crimes - 2001 to Present',
   sourceIds: ['ijzp-q8t2'],
   table: 'crimes',
+  schemaName: 'Crime',
+  sync: { schedule: '*/4 * * * *', cadence: 'minutes' },
   primaryKey: ['id'],
   timeColumn: 'date',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },

@@ -10,6 +10,8 @@ export const ctaStationEntries = {
   title: "CTA - Ridership - 'L' Station Entries - Daily Totals",
   sourceIds: ['5neh-572f'],
   table: 'cta_station_entries',
+  schemaName: 'CtaStationEntry',
+  sync: { schedule: '15 6 * * *', cadence: 'daily' },
   primaryKey: ['station_id', 'date'],
   timeColumn: 'date',
   filters: ['station_id', 'daytype'],

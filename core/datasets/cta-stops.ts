@@ -11,6 +11,8 @@ export const ctaStops = {
   title: "CTA - System Information - List of 'L' Stops",
   sourceIds: ['8pix-ypme'],
   table: 'cta_stops',
+  schemaName: 'CtaStop',
+  sync: { schedule: '30 5 * * *', cadence: 'daily' },
   primaryKey: ['stop_id'],
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },
   filters: ['map_id', 'direction_id', 'ada', 'red', 'blue', 'g', 'brn', 'p', 'pexp', 'y', 'pnk', 'o'],

@@ -11,7 +11,7 @@ import { trafficCrashes } from './traffic-crashes.js';
 import type { DatasetDefinition } from './types.js';
 import { zipCodes } from './zip-codes.js';
 
-export type { ColumnDefinition, ColumnType, DatasetDefinition, PointMapping } from './types.js';
+export type { ColumnDefinition, ColumnType, DatasetDefinition, PointMapping, SyncCadence, SyncPlan } from './types.js';
 export { SQL_TYPES } from './types.js';
 
 /**

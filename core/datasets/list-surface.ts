@@ -2,7 +2,8 @@ import { GEO_COLUMNS, type ColumnType, type DatasetDefinition } from './index.js
 
 /**
  * What the list endpoint of one dataset offers, derived from its definition alone. The server's
- * list queries read it; `openapi/draft-list-spec.ts` drafts the spec's per-dataset parts from it.
+ * list queries read it, and `npm run generate` writes the spec's per-dataset parts from it
+ * (openapi/datasets/list.ts).
  */
 export interface ListSurface {
   readonly dataset: DatasetDefinition;

@@ -12,6 +12,8 @@ export const population = {
   title: 'Chicago Population Counts',
   sourceIds: ['85cm-7uqa'],
   table: 'population',
+  schemaName: 'PopulationCount',
+  sync: { schedule: '45 4 * * 0', cadence: 'weekly' },
   primaryKey: ['record_id'],
   filters: ['geography_type', 'year', 'geography'],
   columns: [

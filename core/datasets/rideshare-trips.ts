@@ -11,6 +11,8 @@ export const rideshareTrips = {
   title: 'Transportation Network Providers - Trips',
   sourceIds: ['m6dm-c72p', 'n26f-ihde', '6dvr-xwnh'],
   table: 'rideshare_trips',
+  schemaName: 'RideshareTrip',
+  sync: { schedule: '40 * * * *', cadence: 'hourly' },
   primaryKey: ['trip_id'],
   timeColumn: 'trip_start_timestamp',
   point: { source: 'pickup_centroid_location', latitude: 'pickup_centroid_latitude', longitude: 'pickup_centroid_longitude' },

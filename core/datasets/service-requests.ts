@@ -10,6 +10,8 @@ export const serviceRequests = {
   title: '311 Service Requests',
   sourceIds: ['v6vf-nfxy'],
   table: 'service_requests',
+  schemaName: 'ServiceRequest',
+  sync: { schedule: '2-59/5 * * * *', cadence: 'minutes' },
   primaryKey: ['sr_number'],
   timeColumn: 'created_date',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },

@@ -12,6 +12,8 @@ export const taxiTrips = {
   title: 'Taxi Trips',
   sourceIds: ['wrvz-psew', 'ajtu-isnz'],
   table: 'taxi_trips',
+  schemaName: 'TaxiTrip',
+  sync: { schedule: '25 * * * *', cadence: 'hourly' },
   primaryKey: ['trip_id'],
   timeColumn: 'trip_start_timestamp',
   point: { source: 'pickup_centroid_location', latitude: 'pickup_centroid_latitude', longitude: 'pickup_centroid_longitude' },

@@ -10,6 +10,8 @@ export const trafficCrashes = {
   title: 'Traffic Crashes - Crashes',
   sourceIds: ['85ca-t3if'],
   table: 'traffic_crashes',
+  schemaName: 'TrafficCrash',
+  sync: { schedule: '3-59/10 * * * *', cadence: 'minutes' },
   primaryKey: ['crash_record_id'],
   timeColumn: 'crash_date',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },

@@ -56,10 +56,29 @@ export interface PointMapping {
   readonly longitude: string;
 }
 
+/**
+ * How often a dataset changes at the source, which decides how often it is synced in production
+ * (deploy/k8s/sync-cronjobs.ts turns each cadence into deadlines and limits).
+ */
+export type SyncCadence = 'minutes' | 'hourly' | 'daily' | 'weekly';
+
+export interface SyncPlan {
+  /** Cron schedule, America/Chicago. Stagger minutes so the jobs do not all start together. */
+  readonly schedule: string;
+  readonly cadence: SyncCadence;
+}
+
 export interface DatasetDefinition {
   /** The dataset key used in URLs and on the CLI, e.g. `crimes`. */
   readonly key: string;
   readonly title: string;
+  /**
+   * The name of one row in the spec and the SDK: the dataset's singular in PascalCase (`Crime`).
+   * The spec's schemas `<Name>`, `<Name>Page` and response `<Name>List` are named from it.
+   */
+  readonly schemaName: string;
+  /** When the production scheduler syncs this dataset (one CronJob each). */
+  readonly sync: SyncPlan;
   /**
    * Portal ids whose rows land in this dataset, oldest period first. Ids are configuration:
    * `LAKEFRONT_SOURCES_<KEY>` (key upper-cased, `-` as `_`) overrides them, comma-separated.

@@ -11,6 +11,8 @@ export const zipCodes = {
   title: 'Boundaries - ZIP Codes',
   sourceIds: ['gdcf-axmw'],
   table: 'zip_codes',
+  schemaName: 'ZipCode',
+  sync: { schedule: '0 4 * * 0', cadence: 'weekly' },
   primaryKey: ['objectid'],
   geometryColumn: 'the_geom',
   filters: ['zip'],

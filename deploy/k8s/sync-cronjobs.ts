@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { DatasetDefinition } from '../../core/datasets/index.js';
+import type { DatasetDefinition, SyncCadence } from '../../core/datasets/index.js';
 
 /** Where the generated manifests live; `npm run deploy:generate` writes it, the manifest test checks it. */
 export const SYNC_CRONJOBS_FILE = new URL('./base/sync-cronjobs.generated.yaml', import.meta.url);
@@ -12,7 +12,7 @@ export const IMAGE = 'ghcr.io/lakefront/lakefront:0.1.0';
  * active deadline stops a hung run so `Forbid` cannot block a dataset for good (the sync resumes
  * from its watermark next time), and the backoff retries transient failures a few times.
  */
-const CADENCES = {
+const CADENCES: Readonly<Record<SyncCadence, CadenceLimits>> = {
   // Fast-moving incident data: minutes behind the portal.
   minutes: { startingDeadlineSeconds: 120, activeDeadlineSeconds: 3600, backoffLimit: 2, memoryLimit: '768Mi', heapMb: 384 },
   // Large trip tables published in batches: hourly is as fresh as the source.
@@ -21,7 +21,15 @@ const CADENCES = {
   daily: { startingDeadlineSeconds: 3600, activeDeadlineSeconds: 2 * 3600, backoffLimit: 3, memoryLimit: '768Mi', heapMb: 384 },
   // Boundaries and census population change a few times a decade.
   weekly: { startingDeadlineSeconds: 6 * 3600, activeDeadlineSeconds: 3600, backoffLimit: 3, memoryLimit: '768Mi', heapMb: 384 },
-} as const;
+};
+
+interface CadenceLimits {
+  readonly startingDeadlineSeconds: number;
+  readonly activeDeadlineSeconds: number;
+  readonly backoffLimit: number;
+  readonly memoryLimit: string;
+  readonly heapMb: number;
+}
 
 /**
  * Seconds between SIGTERM (deadline reached, node drained) and SIGKILL. `lakefront sync` commits the
@@ -29,33 +37,13 @@ const CADENCES = {
  */
 export const SYNC_TERMINATION_GRACE_SECONDS = 45;
 
-type Cadence = keyof typeof CADENCES;
-
-/**
- * One schedule per dataset key (times in America/Chicago). Minutes are staggered so the jobs do not
- * all start together. A dataset missing here fails generation: every new dataset needs a decision.
- */
-export const SYNC_SCHEDULES: Readonly<Record<string, { schedule: string; cadence: Cadence }>> = {
-  crimes: { schedule: '*/4 * * * *', cadence: 'minutes' },
-  'service-requests': { schedule: '2-59/5 * * * *', cadence: 'minutes' },
-  'traffic-crashes': { schedule: '3-59/10 * * * *', cadence: 'minutes' },
-  'business-licenses': { schedule: '17 * * * *', cadence: 'hourly' },
-  'taxi-trips': { schedule: '25 * * * *', cadence: 'hourly' },
-  'rideshare-trips': { schedule: '40 * * * *', cadence: 'hourly' },
-  'cta-station-entries': { schedule: '15 6 * * *', cadence: 'daily' },
-  'cta-stops': { schedule: '30 5 * * *', cadence: 'daily' },
-  population: { schedule: '45 4 * * 0', cadence: 'weekly' },
-  'zip-codes': { schedule: '0 4 * * 0', cadence: 'weekly' },
-  'community-areas': { schedule: '10 4 * * 0', cadence: 'weekly' },
-};
-
 export function syncCronJobName(datasetKey: string): string {
   return `lakefront-sync-${datasetKey}`;
 }
 
 export function syncCronJob(dataset: DatasetDefinition): Record<string, unknown> {
-  const plan = SYNC_SCHEDULES[dataset.key];
-  if (!plan) throw new Error(`no sync schedule for dataset "${dataset.key}": add it to SYNC_SCHEDULES in deploy/k8s/sync-cronjobs.ts`);
+  // The schedule is the dataset's own decision (its definition's `sync`); limits follow its cadence.
+  const plan = dataset.sync;
   const limits = CADENCES[plan.cadence];
   const labels = {
     'app.kubernetes.io/name': 'lakefront',

@@ -1,6 +1,7 @@
 /*
- * The facade's whole knowledge of the API: which generated operation serves which name. Covering
- * a new dataset or report is one line here; its parameters and results are typed from the spec.
+ * The facade's whole knowledge of the API: which generated operation serves which name. Datasets
+ * come from `npm run generate` (one per dataset definition); a new report is one line here. Their
+ * parameters and results are typed from the spec.
  * A key is the operation's path after its group, camelCased: `/v1/service-requests` →
  * `lf.serviceRequests`, `/v1/reports/crimes/by-zip` → `lf.reports.crimesByZip`.
  */
@@ -15,33 +16,9 @@ import {
   getTrafficCrashesMonthly,
   getTripsByCommunityArea,
   getZipCodeBoundaries,
-  listBusinessLicenses,
-  listCommunityAreas,
-  listCrimes,
-  listCtaStationEntries,
-  listCtaStops,
-  listPopulation,
-  listRideshareTrips,
-  listServiceRequests,
-  listTaxiTrips,
-  listTrafficCrashes,
-  listZipCodes,
 } from './generated/sdk.gen.js';
 
-/** `lf.<key>.list / rows / csv / …`: the list operation of each dataset (`GET /v1/{dataset-key}`). */
-export const DATASET_OPERATIONS = {
-  crimes: listCrimes,
-  serviceRequests: listServiceRequests,
-  businessLicenses: listBusinessLicenses,
-  trafficCrashes: listTrafficCrashes,
-  taxiTrips: listTaxiTrips,
-  rideshareTrips: listRideshareTrips,
-  ctaStationEntries: listCtaStationEntries,
-  ctaStops: listCtaStops,
-  population: listPopulation,
-  zipCodes: listZipCodes,
-  communityAreas: listCommunityAreas,
-} as const;
+export { DATASET_OPERATIONS } from './generated/datasets.gen.js';
 
 /** `lf.reports.<key>(params)`: one operation per report (`GET /v1/reports/...`). */
 export const REPORT_OPERATIONS = {

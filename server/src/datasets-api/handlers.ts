@@ -1,45 +1,21 @@
 import { findDataset } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
-import type { Handlers } from '../operations.js';
+import { LIST_OPERATIONS, type ListOperationId } from '../generated/datasets.js';
+import type { Handler, Handlers } from '../operations.js';
 import { listDataset } from './list-handler.js';
 
+export type { ListOperationId } from '../generated/datasets.js';
+
 /**
- * `GET /v1/{key}` of every dataset is operation `list{PascalKey}` in the spec. The map is written
- * out so that a dataset added to the spec without a handler here fails `tsc`.
+ * `GET /v1/{key}` of every dataset, one handler each. The operation ids come from the same
+ * definitions as the spec (`npm run generate`), so every dataset's list is served.
  */
-const LIST_OPERATIONS = {
-  listCrimes: 'crimes',
-  listServiceRequests: 'service-requests',
-  listBusinessLicenses: 'business-licenses',
-  listTrafficCrashes: 'traffic-crashes',
-  listTaxiTrips: 'taxi-trips',
-  listRideshareTrips: 'rideshare-trips',
-  listCtaStationEntries: 'cta-station-entries',
-  listCtaStops: 'cta-stops',
-  listPopulation: 'population',
-  listZipCodes: 'zip-codes',
-  listCommunityAreas: 'community-areas',
-} as const;
-
-export type ListOperationId = keyof typeof LIST_OPERATIONS;
-
 export function datasetListHandlers(deps: AppDeps): Pick<Handlers, ListOperationId> {
-  const handler = <K extends ListOperationId>(operation: K) => {
-    const dataset = findDataset(LIST_OPERATIONS[operation]);
-    if (!dataset) throw new Error(`operation ${operation}: no dataset ${LIST_OPERATIONS[operation]}`);
-    return listDataset<K>(deps, dataset);
-  };
-  return {
-    listCrimes: handler('listCrimes'),
-    listServiceRequests: handler('listServiceRequests'),
-    listBusinessLicenses: handler('listBusinessLicenses'),
-    listTrafficCrashes: handler('listTrafficCrashes'),
-    listTaxiTrips: handler('listTaxiTrips'),
-    listRideshareTrips: handler('listRideshareTrips'),
-    listCtaStationEntries: handler('listCtaStationEntries'),
-    listCtaStops: handler('listCtaStops'),
-    listPopulation: handler('listPopulation'),
-    listZipCodes: handler('listZipCodes'),
-    listCommunityAreas: handler('listCommunityAreas'),
-  };
+  const handlers = {} as Record<ListOperationId, Handler<ListOperationId>>;
+  for (const [operation, key] of Object.entries(LIST_OPERATIONS) as [ListOperationId, string][]) {
+    const dataset = findDataset(key);
+    if (!dataset) throw new Error(`operation ${operation}: no dataset ${key}`);
+    handlers[operation] = listDataset(deps, dataset);
+  }
+  return handlers as Pick<Handlers, ListOperationId>;
 }
