@@ -1,3 +1,4 @@
+import { refreshAggregates } from '../aggregate/rollups.js';
 import type { Database } from '../db/connect.js';
 
 /**
@@ -22,8 +23,8 @@ export const ROLLUPS: readonly { readonly view: string; readonly sources: readon
 ];
 
 /**
- * Recomputes the rollups fed by the given datasets (all when none is named). The one place that
- * refreshes them: the sync's afterSync hook and `serve` (after loading samples) call it.
+ * Recomputes the rollups fed by the given datasets (all when none is named), the aggregate
+ * endpoint's included (core/aggregate/rollups.ts). The one place that refreshes them: the sync's afterSync hook and `serve` (after loading samples) call it.
  *
  * On PostgreSQL the refresh is CONCURRENTLY, so report requests keep reading the previous
  * contents meanwhile. PGlite has a single connection, so nobody reads during the refresh anyway.
@@ -46,5 +47,7 @@ export async function refreshRollups(
     await db.knex.raw('SELECT lakefront.refresh_rollup(?, ?)', [view, db.backend === 'postgres' && (options.concurrently ?? true)]);
     timings.push({ view, ms: Date.now() - started });
   }
+  // The aggregate endpoint's rollups: incremental, so only the days the writes touched.
+  timings.push(...(await refreshAggregates(db, datasetKeys)));
   return timings;
 }
