@@ -9,10 +9,10 @@ import { refreshRollups } from '../../core/reports/rollups.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
-import { syntheticRows } from '../../ingest/testing/synthetic-rows.js';
+import { syntheticRows } from '../../testing/synthetic-rows.js';
 import { runAggregate } from '../src/aggregate/query.js';
 import { outputFieldsOf, type AggregateRequest } from '../src/aggregate/request.js';
-import { listSurface } from '../src/datasets-api/surface.js';
+import { listSurface } from '../../core/datasets/list-surface.js';
 import { insertSodaRows } from './seed-rows.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { AggregateModel, Bucket } from '../../../core/aggregate/model.js';
 import { ident } from '../../../core/db/sql-ident.js';
 import { filteredRows } from '../datasets-api/list-query.js';
-import type { ListSurface } from '../datasets-api/surface.js';
+import type { ListSurface } from '../../../core/datasets/list-surface.js';
 import { outputFieldsOf, type AggregateRequest } from './request.js';
 import { readFromRollups, rollupPlan } from './rollup-query.js';
 

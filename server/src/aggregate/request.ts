@@ -11,7 +11,7 @@ import {
   type Measure,
 } from '../../../core/aggregate/model.js';
 import type { ListRequest } from '../datasets-api/list-query.js';
-import type { ListSurface } from '../datasets-api/surface.js';
+import type { ListSurface } from '../../../core/datasets/list-surface.js';
 import { parseTimeRange } from '../local-time.js';
 import { HttpProblem } from '../problems.js';
 
