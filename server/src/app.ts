@@ -2,18 +2,20 @@ import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { AppDeps } from './deps.js';
+import { cancelAbandonedWork } from './middleware/abandoned-work.js';
 import { createHandlers } from './handlers/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { exportSlots, Slots } from './middleware/export-slots.js';
 import { createHttpMetrics } from './middleware/metrics.js';
 import { rejectNulInQuery } from './middleware/query-hygiene.js';
+import { canonicalQuery } from './middleware/query-shape.js';
 import { rateLimitPerClient } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
 import { requestTimeout } from './middleware/timeout.js';
 import { registerOperations } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
-import { spec } from './spec.js';
+import { spec, specOperations } from './spec.js';
 
 /** Where `GET /` sends a visitor: the page to start from. */
 export const HOME_PAGE = '/docs';
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   const renderProblem = problemHandler(deps.log);
   const metrics = createHttpMetrics(deps.db);
   app.use(requestLog(deps.log));
+  app.use(cancelAbandonedWork(deps.db));
   app.use(metrics.middleware);
   app.use(securityHeaders());
   app.use(corsForReads(limits.corsOrigins));
@@ -39,8 +42,10 @@ export function createApp(deps: AppDeps): Express {
   if (limits.metrics) app.get('/metrics', metrics.endpoint);
   if (limits.rateLimitPerMinute > 0) app.use(rateLimitPerClient(limits.rateLimitPerMinute));
   app.use(requestTimeout(limits.requestTimeoutMs, renderProblem));
-  app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
+  // The query is made canonical before anything reads it (the export bound reads `format`).
   app.use(rejectNulInQuery);
+  app.use(canonicalQuery(specOperations()));
+  app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
 
   app.get('/', (_req, res) => {
     res.redirect(302, HOME_PAGE);

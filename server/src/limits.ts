@@ -24,6 +24,19 @@ export interface ServerLimits {
   readonly trustProxyHops: number;
 }
 
+/**
+ * The most rows one page (or one `limit`ed CSV/NDJSON answer) holds: the spec's `limit` maximum.
+ * The handlers clamp to it as well, so no number form the validator might let through (such as
+ * `Infinity`) can ever run a query without a LIMIT.
+ */
+export const MAX_PAGE_ROWS = 10_000;
+
+/** A requested page size as a safe row count: at least 1, at most MAX_PAGE_ROWS. */
+export function pageRows(limit: unknown, fallback = 100): number {
+  const value = typeof limit === 'number' && Number.isFinite(limit) ? Math.trunc(limit) : fallback;
+  return Math.min(MAX_PAGE_ROWS, Math.max(1, value));
+}
+
 export const DEFAULT_LIMITS: ServerLimits = {
   rateLimitPerMinute: 0,
   requestTimeoutMs: 20_000,

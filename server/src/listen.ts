@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
+import { answerClientError } from './middleware/client-error.js';
 
 export interface RunningServer {
   readonly server: Server;
@@ -24,6 +25,7 @@ export async function listen(deps: AppDeps, port: number, host = '0.0.0.0'): Pro
   // cannot hold sockets open. The response side is bounded by the app's request timeout.
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
+  server.on('clientError', answerClientError);
   let draining = false;
   server.on('request', (_req, res: ServerResponse) => {
     if (draining) res.setHeader('Connection', 'close');

@@ -9,7 +9,11 @@ export function parseLocalDateTime(name: string, text: string): string {
   const [datePart, timePart = '00:00:00'] = text.split('T') as [string, string?];
   const [year, month, day] = datePart.split('-').map(Number) as [number, number, number];
   const [hour = 0, minute = 0, second = 0] = timePart.split(':').map(Number);
-  const probe = new Date(Date.UTC(year, month - 1, day));
+  // Year 0 does not exist in the calendar PostgreSQL uses (1 BC precedes AD 1).
+  if (year === 0) throw HttpProblem.badParameter(name, `"${text}": there is no year 0000; the earliest year is 0001`);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const probe = new Date(0);
+  probe.setUTCFullYear(year, month - 1, day);
   const valid =
     probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day &&
     hour < 24 && minute < 60 && second < 60;

@@ -95,6 +95,11 @@ export const notFound: RequestHandler = (req, _res, next) => {
 /** The one place where errors become responses. Unexpected errors are logged, never echoed. */
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    // The client has gone (server/src/middleware/abandoned-work.ts): its cancelled query is no failure, and there is nobody to answer.
+    if (res.locals.abandoned === true) {
+      if (!res.destroyed) res.destroy();
+      return;
+    }
     let problem = toProblem(error) ?? new HttpProblem(500, 'Internal Server Error', 'An unexpected error occurred.');
     if (problem.status === 404 && !problem.detail) problem = new HttpProblem(404, 'Not Found', `No route matches ${req.method} ${req.path}.`);
     if (problem.status >= 500) log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
@@ -109,7 +114,8 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       title: problem.title,
       status: problem.status,
       ...(problem.detail ? { detail: problem.detail } : {}),
-      instance: req.originalUrl.split('?')[0],
+      // The parsed path, never the raw target: an absolute-form target (`GET http://evil.example/v1/…`) is not echoed.
+      instance: req.path,
       ...(problem.errors ? { errors: problem.errors } : {}),
     };
     if (problem.status === 503) res.setHeader('Retry-After', '5');

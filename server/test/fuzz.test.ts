@@ -4,6 +4,7 @@ import { crimes } from '../../core/datasets/crimes.js';
 import type { Database } from '../../core/db/connect.js';
 import { silentLogger } from '../../core/log.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { MAX_PAGE_ROWS } from '../src/limits.js';
 import { specOperations } from '../src/spec.js';
 import { startGuardedServer, type GuardedServer } from './support/guarded-server.js';
 import { requestsFor, type GeneratedRequest } from './support/request-generator.js';
@@ -79,6 +80,17 @@ async function check(request: GeneratedRequest): Promise<Outcome | undefined> {
     if (body.status !== response.status || typeof body.title !== 'string') return fail('problem body does not match its status');
     if (LEAKS.test(text)) return fail('error body leaks internals');
   }
+  if (response.status === 200 && /^application\/(geo\+)?json/.test(type)) {
+    // No page is larger than the spec's maximum limit, whatever number form asked for it.
+    let rows: { data?: unknown; features?: unknown };
+    try {
+      rows = (JSON.parse(text) as typeof rows) ?? {};
+    } catch {
+      return fail('200 JSON body does not parse');
+    }
+    const page = Array.isArray(rows.data) ? rows.data : Array.isArray(rows.features) ? rows.features : [];
+    if (page.length > MAX_PAGE_ROWS) return fail(`a page of ${page.length} rows`);
+  }
   const leakingHeaders: string[] = [];
   response.headers.forEach((value, name) => void (LEAKS.test(value) && leakingHeaders.push(name)));
   if (leakingHeaders.length) return fail(`header ${leakingHeaders.join(', ')} leaks internals`);
@@ -142,6 +154,11 @@ describe('fuzz regressions', () => {
     ['a malformed percent escape', { path: '/v1/crimes?primary_type=%E0%A4%A', headers: {} }],
     ['an unsatisfiable Accept', { path: '/v1/crimes', headers: { accept: 'image/png' } }],
     ['prototype keys in the query', { path: '/v1/crimes?__proto__[x]=1&constructor[prototype][x]=1', headers: {} }],
+    ['an infinite limit', { path: '/v1/crimes?limit=Infinity', headers: {} }],
+    ['bracket notation on a list parameter', { path: '/v1/crimes?fields[a]=id', headers: {} }],
+    ['bracket notation on a filter', { path: '/v1/crimes?zip[a]=1', headers: {} }],
+    ['an over-long URL', { path: `/v1/crimes?primary_type=${'A'.repeat(20_000)}`, headers: {} }],
+    ['an over-long header', { path: '/v1/crimes', headers: { 'x-filler': 'x'.repeat(20_000) } }],
   ];
   it.each(cases)('%s', async (_name, request) => {
     expect(await check(request)).toBeUndefined();

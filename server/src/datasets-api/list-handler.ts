@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
+import { pageRows } from '../limits.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { queryParamsOf } from '../query-params.js';
 import { exportRows } from './export-stream.js';
@@ -26,7 +27,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     if (answerFromCache(req, res, await lastSyncOf(db.knex, [dataset.key]), format)) return RESPONDED;
 
     const cursor = query.cursor as string | undefined;
-    const limit = query.limit as number;
+    const limit = pageRows(query.limit);
     const limitGiven = queryParamsOf(req).has('limit');
     if ((format === 'csv' || format === 'ndjson') && !limitGiven) {
       await streamAll(res, format, surface, request, db.knex, cursor);

@@ -148,7 +148,8 @@ async function readKeysetPage(
     select(rows);
     segment(rows);
     orderRows(rows, order);
-    page.push(...((await rows.limit(limit + 1 - page.length)) as Record<string, unknown>[]));
+    // A loop, not push(...rows): spreading thousands of rows as arguments overflows the stack.
+    for (const row of (await rows.limit(limit + 1 - page.length)) as Record<string, unknown>[]) page.push(row);
     if (page.length > limit) break;
   }
   const hasMore = page.length > limit;

@@ -38,6 +38,10 @@ export const ODD_DATES = ['2014-02-30', '2014-13-01', '0000-00-00', '2014-03-01T
 export const ODD_SEPARATORS = ['', ',', ',,,', ' ', '\t', '\u0000', '\uFEFF', '\u202E', '😀'.repeat(40), '𝕏', 'ß', 'İ'];
 /** Inserted into the query string as they are, not percent-encoded. */
 export const RAW_QUERY_TOKENS = ['%', '%zz', '%E0%A4%A', '%00', '%C0%AF', '%FF%FE', '+', '%2B', '&&', '==', '=', 'limit', 'limit[]=1', 'limit[a]=1', '__proto__[x]=1', 'constructor[prototype][x]=1', ';', '#frag'];
+/** The page size in every number form a parser might read as unbounded or as something else (#16). */
+export const HOSTILE_LIMITS = ['Infinity', '-Infinity', '%2BInfinity', '1e309', '-1e309', '1e4', '1E4', '10000.0', '1.2e1', '0x0C', '0b1100', '0o14', '%2012', '12%20', '%0912', '+12', '1_000', '10001', '9007199254740993', '1' + '0'.repeat(400), '-0', '0'];
+/** Headers big enough to pass Node's 16 KB header limit, alone or with the URL. */
+export const LONG_HEADER_VALUES = ['x'.repeat(8_000), 'x'.repeat(17_000), 'é'.repeat(9_000)];
 export const ACCEPT_HEADERS = [
   'application/json',
   'text/csv',
@@ -149,6 +153,12 @@ export function requestsFor(operation: SpecOperation, cursors: readonly string[]
       ([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`,
     ),
     fc.constantFrom(...RAW_QUERY_TOKENS),
+    // Every number form of the page size, with any format.
+    fc.tuple(fc.constantFrom(...HOSTILE_LIMITS), fc.constantFrom('', '&format=csv', '&format=ndjson', '&format=geojson', '&format=json')).map(([limit, format]) => `limit=${limit}${format}`),
+    // Bracket notation on a known parameter (`fields[a]=id`), which the validator's array parsing once threw on.
+    names.length
+      ? fc.tuple(fc.constantFrom(...names), fc.constantFrom('[]', '[a]', '[0]', '[][]', '[__proto__]', '[', ']'), hostileValue).map(([name, brackets, value]) => `${name}${brackets}=${percentEncode(value)}`)
+      : fc.constant('x[a]=1'),
   );
   const pathValues = pathParameters.map((parameter) => parameterValue(parameter, cursors));
   return fc
@@ -158,14 +168,18 @@ export function requestsFor(operation: SpecOperation, cursors: readonly string[]
       pathValues: fc.tuple(...pathValues),
       accept: fc.option(fc.constantFrom(...ACCEPT_HEADERS), { nil: undefined }),
       ifNoneMatch: fc.option(fc.constantFrom('"x"', '*', 'W/"abc"', 'garbage'), { freq: 8, nil: undefined }),
+      longHeader: fc.option(fc.constantFrom(...LONG_HEADER_VALUES), { freq: 30, nil: undefined }),
+      acceptEncoding: fc.option(fc.constantFrom('gzip', 'br', 'gzip, br', 'deflate', 'identity', '*', 'br;q=0, gzip;q=0', 'x'.repeat(300)), { freq: 4, nil: undefined }),
     })
-    .map(({ known: pairs, extra: extras, pathValues: values, accept, ifNoneMatch }) => {
+    .map(({ known: pairs, extra: extras, pathValues: values, accept, ifNoneMatch, longHeader, acceptEncoding }) => {
       let path = operation.path;
       pathParameters.forEach((parameter, index) => (path = path.replace(`{${parameter.name}}`, percentEncode(values[index] ?? ''))));
       const parts = [...pairs.filter((pair): pair is string => pair !== undefined), ...extras];
       const headers: Record<string, string> = {};
       if (accept !== undefined) headers.accept = accept;
       if (ifNoneMatch !== undefined) headers['if-none-match'] = ifNoneMatch;
+      if (longHeader !== undefined) headers['x-filler'] = longHeader;
+      if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
       return { path: parts.length ? `${path}?${parts.join('&')}` : path, headers };
     });
 }

@@ -1,0 +1,99 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestHandler, Response } from 'express';
+import type { Knex } from 'knex';
+import type { Database } from '../../../core/db/connect.js';
+import { HttpProblem } from '../problems.js';
+
+/** The database work of one request: the pool connections it holds right now. */
+interface RequestWork {
+  abandoned: boolean;
+  readonly held: Set<PooledConnection>;
+}
+
+interface PooledConnection {
+  readonly processID?: number;
+}
+
+interface PoolClient {
+  acquireConnection(): Promise<PooledConnection>;
+  releaseConnection(connection: PooledConnection): Promise<unknown>;
+  cancelQuery(connection: PooledConnection): Promise<unknown>;
+}
+
+const currentWork = new AsyncLocalStorage<RequestWork>();
+/** Cancels in flight per connection: the connection goes back to the pool only once its cancel is done. */
+const cancelling = new WeakMap<PooledConnection, Promise<unknown>>();
+const instrumented = new WeakSet<Knex>();
+
+/** Marks a response whose client left before it was complete; the problem handler neither answers nor logs it. */
+export function wasAbandoned(res: Response): boolean {
+  return res.locals.abandoned === true;
+}
+
+/**
+ * When a client disconnects before its response is complete, its PostgreSQL queries are cancelled
+ * (`pg_cancel_backend`, over a connection of its own, so it works with the pool exhausted) and
+ * their pool connections return at once; a query it had not started yet never runs. Without this
+ * a request stuck behind a lock kept its connection after the client had gone, and twelve such
+ * requests starved every other dataset of the pool.
+ *
+ * Each request's connections are tracked through AsyncLocalStorage, by wrapping the pool's acquire
+ * and release once per knex instance, so every query path (pages, counts, exports, reports) is
+ * covered without threading a signal through each. PGlite runs in-process on one connection and
+ * has nothing to cancel.
+ */
+export function cancelAbandonedWork(db: Database): RequestHandler {
+  if (db.backend === 'postgres') trackConnections(db.knex);
+  return (_req, res, next) => {
+    const work: RequestWork = { abandoned: false, held: new Set() };
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      work.abandoned = true;
+      res.locals.abandoned = true;
+      const client = db.knex.client as unknown as PoolClient;
+      for (const connection of work.held) {
+        if (cancelling.has(connection)) continue;
+        cancelling.set(connection, client.cancelQuery(connection).catch(() => undefined));
+      }
+    });
+    currentWork.run(work, next);
+  };
+}
+
+function trackConnections(knex: Knex): void {
+  if (instrumented.has(knex)) return;
+  instrumented.add(knex);
+  const client = knex.client as unknown as PoolClient;
+  const acquire = client.acquireConnection.bind(client);
+  const release = client.releaseConnection.bind(client);
+  const owners = new WeakMap<PooledConnection, RequestWork>();
+  client.acquireConnection = async () => {
+    const work = currentWork.getStore();
+    if (work?.abandoned) throw abandonedProblem();
+    const connection = await acquire();
+    if (!work) return connection;
+    if (work.abandoned) {
+      // The client left while this request waited for the pool: hand the connection straight on.
+      await release(connection);
+      throw abandonedProblem();
+    }
+    work.held.add(connection);
+    owners.set(connection, work);
+    return connection;
+  };
+  client.releaseConnection = async (connection) => {
+    owners.get(connection)?.held.delete(connection);
+    owners.delete(connection);
+    // A cancel must land on the query it was meant for, never on the next borrower's.
+    const cancel = cancelling.get(connection);
+    if (cancel) {
+      await cancel;
+      cancelling.delete(connection);
+    }
+    return release(connection);
+  };
+}
+
+function abandonedProblem(): HttpProblem {
+  return new HttpProblem(499, 'Client Closed Request', 'The client disconnected before the answer was ready.');
+}
