@@ -10,9 +10,13 @@ export interface MappedRow {
   readonly values: Record<string, DbValue>;
   /** One message per value that could not be converted; that value is stored as NULL. */
   readonly problems: string[];
+  /** Text columns whose value held NUL characters, stored without them (PostgreSQL text cannot hold U+0000). */
+  readonly strippedNul: string[];
 }
 
 const INTEGER = /^-?\d+$/;
+/** A whole number written as a decimal (`391.0`), as exports that went through a float write them. */
+const WHOLE_DECIMAL = /^(-?\d+)\.0*$/;
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const FLOATING = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/;
 const FIXED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$/;
@@ -23,8 +27,13 @@ class BadValue extends Error {}
 export function mapSodaRow(dataset: DatasetDefinition, row: SodaRow, sourceId: string): MappedRow {
   const values: Record<string, DbValue> = {};
   const problems: string[] = [];
+  const strippedNul: string[] = [];
   for (const column of dataset.columns) {
-    const raw = row[column.source ?? column.name];
+    let raw = row[column.source ?? column.name];
+    if (column.type === 'text' && typeof raw === 'string' && raw.includes('\u0000')) {
+      raw = raw.replaceAll('\u0000', '');
+      strippedNul.push(column.name);
+    }
     try {
       values[column.name] = convert(column.type, raw);
     } catch (error) {
@@ -36,7 +45,7 @@ export function mapSodaRow(dataset: DatasetDefinition, row: SodaRow, sourceId: s
   values[SYSTEM_COLUMNS.sourceId] = sourceId;
   values[SYSTEM_COLUMNS.rowId] = typeof row[':id'] === 'string' ? (row[':id'] as string) : null;
   values[SYSTEM_COLUMNS.updatedAt] = typeof row[':updated_at'] === 'string' ? (row[':updated_at'] as string) : null;
-  return { values, problems };
+  return { values, problems, strippedNul };
 }
 
 export function convert(type: ColumnType, raw: unknown): DbValue {
@@ -46,7 +55,9 @@ export function convert(type: ColumnType, raw: unknown): DbValue {
       return typeof raw === 'string' ? raw : JSON.stringify(raw);
     case 'integer':
     case 'bigint': {
-      const text = String(raw).trim();
+      let text = String(raw).trim();
+      const whole = WHOLE_DECIMAL.exec(text);
+      if (whole) text = whole[1]!;
       if (!INTEGER.test(text)) throw new BadValue(`expected an integer, got ${quote(raw)}`);
       const value = Number(text);
       if (!Number.isSafeInteger(value)) throw new BadValue(`integer out of range: ${quote(raw)}`);

@@ -6,7 +6,8 @@ import { SodaStore } from './soda-store.js';
 /**
  * The project's own SODA-compatible portal for tests and benchmarks (never used by the
  * product): `GET /resource/{id}.json` with `$select/$where/$order/$limit/$offset`, values as
- * strings, Socrata's error bodies, and seeded fault injection.
+ * strings, `GET /api/views/{id}.json` (the dataset's metadata with its `columns`), Socrata's
+ * error bodies, and seeded fault injection.
  */
 export type FaultKind = '429' | '500' | '503' | 'truncate';
 
@@ -56,9 +57,9 @@ export async function startSodaServer(options: SodaServerOptions = {}): Promise<
     recordToken(stats, request.headers);
     const respond = () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const match = /^\/resource\/([^/]+)\.json$/.exec(url.pathname);
+      const match = /^\/(resource|api\/views)\/([^/]+)\.json$/.exec(url.pathname);
       if (request.method !== 'GET' || !match) return sendError(response, 404, 'not-found', 'Not found', {});
-      const portalId = decodeURIComponent(match[1]!);
+      const portalId = decodeURIComponent(match[2]!);
       const fault = faults && random() < faults.probability ? pickFault(faults, random) : undefined;
       if (fault && fault !== 'truncate') {
         stats.faults += 1;
@@ -66,6 +67,10 @@ export async function startSodaServer(options: SodaServerOptions = {}): Promise<
         return sendError(response, Number(fault), fault === '429' ? 'throttled' : 'internal', 'injected fault', {});
       }
       if (!store.has(portalId)) return sendError(response, 404, 'dataset.missing', 'Not found', { id: portalId });
+      if (match[1] === 'api/views') {
+        response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
+        return response.end(JSON.stringify(viewMetadata(store, portalId)));
+      }
       let body: string;
       try {
         const rows = store.query(portalId, {
@@ -136,6 +141,27 @@ function serialized(row: object): string {
     json.set(row, text);
   }
   return text;
+}
+
+/**
+ * The portal's `GET /api/views/{id}.json`, trimmed to what matters here but shaped like the real
+ * one: view fields (`id`, `name`, `assetType`, `rowsUpdatedAt` in epoch seconds) and `columns[]`
+ * with `id`, `name`, `fieldName`, `position`, `dataTypeName` and `renderTypeName`. System fields
+ * (`:id`, `:updated_at`, …) are not listed, as on the portal.
+ */
+export function viewMetadata(store: SodaStore, portalId: string): object {
+  const columns = [...store.types(portalId)]
+    .filter(([fieldName]) => !fieldName.startsWith(':'))
+    .map(([fieldName, dataTypeName], index) => ({
+      id: 100_000 + index,
+      name: fieldName,
+      dataTypeName,
+      fieldName,
+      position: index + 1,
+      renderTypeName: dataTypeName,
+    }));
+  const newest = store.rows(portalId).reduce((latest, row) => Math.max(latest, Date.parse(String(row[':updated_at'])) || 0), 0);
+  return { id: portalId, name: portalId, assetType: 'dataset', displayType: 'table', rowsUpdatedAt: Math.floor(newest / 1000), columns };
 }
 
 function count(text: string | null, fallback: number): number {

@@ -73,6 +73,35 @@ export class SodaStore {
     return count;
   }
 
+  /**
+   * Changes a dataset's columns the way a portal publisher does: `rename` moves a field (values
+   * and type), `drop` removes one, `add` declares a new one (values come with later rows).
+   * Rows are restamped, as the portal's republishing does.
+   */
+  alterColumns(
+    portalId: string,
+    changes: { rename?: Readonly<Record<string, string>>; drop?: readonly string[]; add?: Readonly<Record<string, SodaType>>; retype?: Readonly<Record<string, SodaType>> },
+  ): void {
+    const dataset = this.dataset(portalId);
+    for (const [from, to] of Object.entries(changes.rename ?? {})) {
+      dataset.types.set(to, dataset.types.get(from)!);
+      dataset.types.delete(from);
+    }
+    for (const field of changes.drop ?? []) dataset.types.delete(field);
+    for (const [field, type] of Object.entries({ ...changes.add, ...changes.retype })) dataset.types.set(field, type);
+    const stamp = this.tick();
+    dataset.rows = dataset.rows.map((row) => {
+      const next: Row = { ...row };
+      for (const [from, to] of Object.entries(changes.rename ?? {})) {
+        if (from in next) next[to] = next[from];
+        delete next[from];
+      }
+      for (const field of changes.drop ?? []) delete next[field];
+      return this.stamped(next, stamp, false);
+    });
+    dataset.version += 1;
+  }
+
   remove(portalId: string, match: (row: Row) => boolean): number {
     const dataset = this.dataset(portalId);
     const before = dataset.rows.length;

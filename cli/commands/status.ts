@@ -1,41 +1,65 @@
+import type { Knex } from 'knex';
 import { datasets, sourceIdsOf } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
+import { countRejects } from '../../ingest/sync/rejects.js';
 import { readSyncStates, type SyncStateRow } from '../../ingest/sync/state.js';
 import { openDatabase, type CliContext } from '../context.js';
 
-const HEADERS = ['dataset', 'source', 'rows', 'last success (UTC)', 'watermark (:updated_at / :id)', 'duration', 'last error'];
+const HEADERS = ['dataset', 'source', 'rows', 'last success (UTC)', 'watermark (:updated_at / :id)', 'duration', 'rejects', 'key collisions', 'last error', 'schema drift'];
+
+/** One line of `lakefront status`: a dataset's portal id, its sync state and its rejected rows. */
+export interface StatusRow {
+  readonly dataset: string;
+  readonly sourceId: string;
+  readonly state: SyncStateRow | undefined;
+  readonly rejects: number;
+}
 
 /** `lakefront status`: per dataset and portal id, what the last syncs did. */
 export async function statusCommand(context: CliContext, options: { json?: boolean }): Promise<void> {
   const db = await openDatabase(context);
-  let states: SyncStateRow[];
+  let rows: StatusRow[];
   try {
     await migrateLatest(db.knex);
-    states = await readSyncStates(db.knex);
+    rows = await readStatus(db.knex);
   } finally {
     await db.close();
   }
+  process.stdout.write(renderStatus(rows, options));
+}
+
+export async function readStatus(knex: Knex): Promise<StatusRow[]> {
+  const states = await readSyncStates(knex);
+  const rejects = await countRejects(knex);
   const byKey = new Map(states.map((state) => [`${state.dataset}\u0000${state.source_id}`, state]));
-  const rows = datasets.flatMap((dataset) =>
-    sourceIdsOf(dataset).map((sourceId) => ({ dataset: dataset.key, sourceId, state: byKey.get(`${dataset.key}\u0000${sourceId}`) })),
+  return datasets.flatMap((dataset) =>
+    sourceIdsOf(dataset).map((sourceId) => ({
+      dataset: dataset.key,
+      sourceId,
+      state: byKey.get(`${dataset.key}\u0000${sourceId}`),
+      rejects: rejects.get(`${dataset.key}\u0000${sourceId}`) ?? 0,
+    })),
   );
+}
+
+export function renderStatus(rows: readonly StatusRow[], options: { json?: boolean }): string {
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(rows.map(({ dataset, sourceId, state }) => ({ ...state, dataset, source_id: sourceId })), null, 2)}\n`);
-    return;
+    return `${JSON.stringify(rows.map(({ dataset, sourceId, state, rejects }) => ({ ...state, dataset, source_id: sourceId, rejects })), null, 2)}\n`;
   }
-  process.stdout.write(
-    formatTable(
-      HEADERS,
-      rows.map(({ dataset, sourceId, state }) => [
-        dataset,
-        sourceId,
-        state ? state.rows_total.toLocaleString('en-US') : '0',
-        state?.last_success_at ? instant(state.last_success_at) : 'never',
-        state?.watermark_updated_at ? `${state.watermark_updated_at} / ${state.watermark_row_id}` : '-',
-        state?.last_duration_ms != null ? `${(state.last_duration_ms / 1000).toFixed(1)} s` : '-',
-        state?.last_error ?? '',
-      ]),
-    ),
+  return formatTable(
+    HEADERS,
+    rows.map(({ dataset, sourceId, state, rejects }) => [
+      dataset,
+      sourceId,
+      state ? state.rows_total.toLocaleString('en-US') : '0',
+      state?.last_success_at ? instant(state.last_success_at) : 'never',
+      state?.watermark_updated_at ? `${state.watermark_updated_at} / ${state.watermark_row_id}` : '-',
+      state?.last_duration_ms != null ? `${(state.last_duration_ms / 1000).toFixed(1)} s` : '-',
+      String(rejects),
+      String(state?.key_collisions ?? 0),
+      state?.last_error ?? '',
+      state?.schema_drift ?? '',
+    ]),
   );
 }
 

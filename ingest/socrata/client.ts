@@ -31,9 +31,19 @@ export interface SodaClientOptions {
   readonly onRetry?: (notice: RetryNotice) => void;
 }
 
+/** One column of `GET /api/views/{id}.json`: the portal's field name and its Socrata type. */
+export interface PortalColumn {
+  readonly fieldName: string;
+  readonly dataTypeName: string;
+}
+
 export interface SodaClient {
   /** One page of rows; retried on transient failures, a clear `SocrataError` otherwise. */
   query(portalId: string, query: SodaQuery): Promise<SodaRow[]>;
+  /** The same, with the body as received: one flat string a caller can keep cheaply and parse again. */
+  queryPage(portalId: string, query: SodaQuery): Promise<{ rows: SodaRow[]; body: string }>;
+  /** The dataset's columns from its metadata, `GET /api/views/{id}.json` (`columns[]`). */
+  columns(portalId: string): Promise<PortalColumn[]>;
 }
 
 export function createSodaClient(options: SodaClientOptions): SodaClient {
@@ -44,7 +54,7 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.appToken) headers['x-app-token'] = options.appToken;
 
-  async function attempt(portalId: string, url: string): Promise<SodaRow[]> {
+  async function attempt(portalId: string, url: string): Promise<{ value: unknown; body: string }> {
     let response: Response;
     let body: string;
     try {
@@ -58,47 +68,66 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
       throw new SocrataError(`Socrata ${portalId}: response cut off (${networkReason(error)})`, 'truncated', response.status);
     }
     if (!response.ok) throw httpError(portalId, response.status, body, response.headers.get('retry-after'));
-    let rows: unknown;
     try {
-      rows = JSON.parse(body);
+      return { value: JSON.parse(body), body };
     } catch {
       throw new SocrataError(`Socrata ${portalId}: response body is not complete JSON (${body.length} characters)`, 'truncated', response.status);
     }
-    if (!Array.isArray(rows)) throw new SocrataError(`Socrata ${portalId}: expected a JSON array of rows`, 'truncated', response.status);
-    return rows as SodaRow[];
+  }
+
+  async function rowsPage(portalId: string, query: SodaQuery): Promise<{ rows: SodaRow[]; body: string }> {
+    const url = `${baseUrl}/resource/${encodeURIComponent(portalId)}.json?${searchParams(query)}`;
+    return retried(portalId, async () => {
+      const { value, body } = await attempt(portalId, url);
+      if (!Array.isArray(value)) throw new SocrataError(`Socrata ${portalId}: expected a JSON array of rows`, 'truncated');
+      return { rows: value as SodaRow[], body };
+    });
   }
 
   return {
-    query(portalId, query) {
-      const url = `${baseUrl}/resource/${encodeURIComponent(portalId)}.json?${searchParams(query)}`;
-      return pRetry(
-        async () => {
-          try {
-            return await attempt(portalId, url);
-          } catch (error) {
-            if (error instanceof SocrataError && !error.retryable) throw new AbortError(error);
-            throw error;
-          }
-        },
-        {
-          retries: options.retries ?? 6,
-          minTimeout: options.minTimeoutMs ?? 500,
-          maxTimeout: options.maxTimeoutMs ?? 30_000,
-          factor: 2,
-          randomize: true,
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (retriesLeft === 0) return;
-            options.onRetry?.({ portalId, attempt: attemptNumber, retriesLeft, reason: oneLine(error.message) });
-            // Honour Retry-After on top of the backoff p-retry adds next.
-            const wait = error instanceof SocrataError ? error.retryAfterMs : undefined;
-            if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, options.maxTimeoutMs ?? 30_000)));
-          },
-        },
-      ).catch((error: unknown) => {
-        throw error instanceof AbortError ? error.originalError : error;
+    query: async (portalId, query) => (await rowsPage(portalId, query)).rows,
+    queryPage: rowsPage,
+    columns(portalId) {
+      const url = `${baseUrl}/api/views/${encodeURIComponent(portalId)}.json`;
+      return retried(portalId, async () => {
+        const { value } = await attempt(portalId, url);
+        const columns = (value as { columns?: unknown } | null)?.columns;
+        if (!Array.isArray(columns)) throw new SocrataError(`Socrata ${portalId}: view metadata has no columns array`, 'truncated');
+        return columns
+          .filter((column): column is PortalColumn => typeof column?.fieldName === 'string' && typeof column?.dataTypeName === 'string')
+          .map(({ fieldName, dataTypeName }) => ({ fieldName, dataTypeName }));
       });
     },
   };
+
+  function retried<T>(portalId: string, work: () => Promise<T>): Promise<T> {
+    return pRetry(
+      async () => {
+        try {
+          return await work();
+        } catch (error) {
+          if (error instanceof SocrataError && !error.retryable) throw new AbortError(error);
+          throw error;
+        }
+      },
+      {
+        retries: options.retries ?? 6,
+        minTimeout: options.minTimeoutMs ?? 500,
+        maxTimeout: options.maxTimeoutMs ?? 30_000,
+        factor: 2,
+        randomize: true,
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft === 0) return;
+          options.onRetry?.({ portalId, attempt: attemptNumber, retriesLeft, reason: oneLine(error.message) });
+          // Honour Retry-After on top of the backoff p-retry adds next.
+          const wait = error instanceof SocrataError ? error.retryAfterMs : undefined;
+          if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, options.maxTimeoutMs ?? 30_000)));
+        },
+      },
+    ).catch((error: unknown) => {
+      throw error instanceof AbortError ? error.originalError : error;
+    });
+  }
 }
 
 export function searchParams(query: SodaQuery): string {

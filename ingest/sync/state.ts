@@ -41,21 +41,35 @@ export async function markSucceeded(
   knex: Knex,
   dataset: string,
   sourceId: string,
-  result: { rowsTotal: number; durationMs: number },
+  result: { rowsTotal: number; durationMs: number; keyCollisions: number; schemaDrift: string | null },
 ): Promise<void> {
   await knex(TABLE).where({ dataset, source_id: sourceId }).update({
     rows_total: result.rowsTotal,
     last_success_at: new Date().toISOString(),
     last_duration_ms: Math.round(result.durationMs),
     last_error: null,
+    key_collisions: result.keyCollisions,
+    schema_drift: result.schemaDrift,
   });
 }
 
-export async function markFailed(knex: Knex, dataset: string, sourceId: string, result: { error: string; durationMs: number }): Promise<void> {
+export async function markFailed(
+  knex: Knex,
+  dataset: string,
+  sourceId: string,
+  result: { error: string; durationMs: number; keyCollisions: number; schemaDrift: string | null },
+): Promise<void> {
   await knex(TABLE)
-    .insert({ dataset, source_id: sourceId, last_error: result.error, last_duration_ms: Math.round(result.durationMs) })
+    .insert({
+      dataset,
+      source_id: sourceId,
+      last_error: result.error,
+      last_duration_ms: Math.round(result.durationMs),
+      key_collisions: result.keyCollisions,
+      schema_drift: result.schemaDrift,
+    })
     .onConflict(['dataset', 'source_id'])
-    .merge(['last_error', 'last_duration_ms']);
+    .merge(['last_error', 'last_duration_ms', 'key_collisions', 'schema_drift']);
 }
 
 export interface SyncStateRow {
@@ -68,6 +82,10 @@ export interface SyncStateRow {
   last_success_at: string | null;
   last_duration_ms: number | null;
   last_error: string | null;
+  /** Times the last sync met two different portal rows with one key. */
+  key_collisions: number;
+  /** The last comparison of the portal's columns with the definition; null when they matched. */
+  schema_drift: string | null;
 }
 
 export async function readSyncStates(knex: Knex): Promise<SyncStateRow[]> {

@@ -11,8 +11,14 @@ export interface SourceSyncSummary {
   deleted: number;
   /** Values that could not be converted and were stored as NULL. */
   malformedValues: number;
-  /** Rows that could not be stored at all because their primary key was missing or malformed. */
+  /** Rows set aside in the rejects table: no usable primary key, or refused by the database. */
   rejectedRows: number;
+  /** Times two different portal rows (different `:id`) carried one key. */
+  keyCollisions: number;
+  /** Rows carrying a usable geometry (boundary datasets): zero means the stored boundaries were kept. */
+  polygons: number;
+  /** The portal's columns against the definition, one line; null when they match. */
+  schemaDrift: string | null;
   watermark: Watermark | null;
 }
 

@@ -3,18 +3,14 @@ import type { Database } from '../../core/db/connect.js';
 import type { Logger } from '../../core/log.js';
 import { recordIngestSummary } from '../../core/metrics.js';
 import { SocrataError } from '../socrata/errors.js';
-import { createSodaClient, type SodaClient, type SodaClientOptions } from '../socrata/client.js';
+import { createSodaClient, type SodaClientOptions } from '../socrata/client.js';
 import type { SyncHooks } from './hooks.js';
 import { tryLockDataset } from './lock.js';
-import { encodePage } from './encode-page.js';
-import { readPages } from './pages.js';
-import { sinceCondition } from './since.js';
-import { markFailed, markStarted, markSucceeded, readWatermark } from './state.js';
-import type { Watermark } from '../socrata/soql.js';
+import { markFailed, markStarted, markSucceeded } from './state.js';
 import type { DatasetSyncSummary, SourceSyncSummary, SyncProgress } from './summary.js';
-import { tableOf } from './sql.js';
-import { clearSeen, sweepUnseen } from './sweep.js';
-import { planWrites, writePage, type WritePlan } from './writer.js';
+import { planWrites, syncSource } from './sync-source.js';
+
+export { DEFAULT_PAGE_SIZE } from './sync-source.js';
 
 export interface SyncOptions {
   readonly socrata: Omit<SodaClientOptions, 'onRetry'>;
@@ -31,9 +27,6 @@ export interface SyncOptions {
   /** Retries and failures go to debug: the caller (the scheduler) reports them its own way. */
   readonly quiet?: boolean;
 }
-
-/** Rows per request: two pages in memory stay well under 100 MB of heap. */
-export const DEFAULT_PAGE_SIZE = 10_000;
 
 /**
  * Brings one dataset up to date with the portal, every portal id in turn, under the dataset's
@@ -61,27 +54,48 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
   try {
     const plan = await planWrites(db.knex, dataset, Boolean(options.hooks?.enricher));
     for (const sourceId of sourceIdsOf(dataset, options.env)) {
-      current = { sourceId, rowsRead: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, watermark: null };
+      current = { sourceId, rowsRead: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, keyCollisions: 0, polygons: 0, schemaDrift: null, watermark: null };
       summary.sources.push(current);
       const sourceStarted = Date.now();
       await markStarted(db.knex, dataset.key, sourceId, new Date(sourceStarted));
       try {
         await syncSource(db, client, plan, current, summary, options);
       } catch (error) {
-        await markFailed(db.knex, dataset.key, sourceId, { error: safeMessage(error, options), durationMs: Date.now() - sourceStarted }).catch(() => undefined);
+        const failure = { error: safeMessage(error, options), durationMs: Date.now() - sourceStarted, keyCollisions: current.keyCollisions, schemaDrift: current.schemaDrift };
+        try {
+          await markFailed(db.knex, dataset.key, sourceId, failure);
+        } catch (bookkeeping) {
+          // The sync's own error is the one to report; the lost bookkeeping is said beside it.
+          log.warn({ dataset: dataset.key, source: sourceId }, `could not record the failure in sync_state: ${safeMessage(bookkeeping, options)}`);
+        }
         throw error;
       }
-      await markSucceeded(db.knex, dataset.key, sourceId, { rowsTotal: current.rowsTotal, durationMs: Date.now() - sourceStarted });
+      await markSucceeded(db.knex, dataset.key, sourceId, {
+        rowsTotal: current.rowsTotal,
+        durationMs: Date.now() - sourceStarted,
+        keyCollisions: current.keyCollisions,
+        schemaDrift: current.schemaDrift,
+      });
     }
     summary.durationMs = Date.now() - started;
-    await options.hooks?.afterSync?.(dataset, summary);
+    if (keptPreviousLayer(dataset, summary)) {
+      // Recomputing from a layer that did not change would only cost time; the stored polygons stand.
+      log.warn({ dataset: dataset.key }, `${dataset.key}: no polygon received; geo columns keep the previous boundaries`);
+    } else {
+      await options.hooks?.afterSync?.(dataset, summary);
+    }
   } catch (error) {
     summary.status = 'failed';
     summary.error = safeMessage(error, options);
     summary.unreachable = error instanceof SocrataError && error.failure === 'network';
     log[options.quiet ? 'debug' : 'error']({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
   } finally {
-    await release().catch(() => undefined);
+    try {
+      await release();
+    } catch (error) {
+      // The lock is session-scoped: a connection that failed took the lock with it.
+      log.warn({ dataset: dataset.key }, `could not release the sync lock: ${safeMessage(error, options)}`);
+    }
   }
   summary.durationMs = Date.now() - started;
   recordIngestSummary(summary);
@@ -92,55 +106,10 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
   return summary;
 }
 
-async function syncSource(db: Database, client: SodaClient, plan: WritePlan, source: SourceSyncSummary, summary: DatasetSyncSummary, options: SyncOptions): Promise<void> {
-  const { dataset } = plan;
-  const { sourceId } = source;
-  const full = Boolean(options.full);
-  const start = full ? undefined : await readWatermark(db.knex, dataset.key, sourceId);
-  source.watermark = start ?? null;
-  if (full) await clearSeen(db.knex, dataset, sourceId);
-  const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
-  const began = Date.now();
-  report(options, dataset, summary, source);
-  const pages = readPages(client, sourceId, { start, filter, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }, (rows) =>
-    encodePage(dataset, plan.columns, sourceId, rows, options.log, options.hooks?.enricher),
-  );
-  // Two pages in flight: page N+1 is staged while page N is upserted; commits stay in order.
-  let inFlight: Promise<void> | undefined;
-  const settle = async (write: Promise<void>, page: { count: number; prepared: { malformedValues: number; rejectedRows: number }; watermark: Watermark }) => {
-    await write;
-    source.rowsRead += page.count;
-    source.pages += 1;
-    source.malformedValues += page.prepared.malformedValues;
-    source.rejectedRows += page.prepared.rejectedRows;
-    source.watermark = page.watermark;
-    const seconds = Math.max(0.001, (Date.now() - began) / 1000);
-    options.log.info(
-      { dataset: dataset.key, source: sourceId, page: source.pages, rows: source.rowsRead, rows_per_s: Math.round(source.rowsRead / seconds), retries: summary.retries },
-      'page written',
-    );
-    report(options, dataset, summary, source);
-  };
-  try {
-    for await (const page of pages) {
-      const write = writePage(db, plan, page.prepared, { sourceId, watermark: page.watermark, recordSeen: full }, inFlight ?? Promise.resolve());
-      write.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
-      const previous = inFlight;
-      inFlight = settle(write, page);
-      inFlight.catch(() => undefined);
-      await previous;
-    }
-    await inFlight;
-  } catch (error) {
-    await inFlight?.catch(() => undefined);
-    throw error;
-  }
-  if (full) {
-    source.deleted = await sweepUnseen(db.knex, dataset, sourceId, options.since);
-    if (source.deleted) options.log.info({ dataset: dataset.key, source: sourceId, deleted: source.deleted }, 'removed rows the portal no longer has');
-  }
-  const result = await db.knex.raw(`SELECT count(*)::bigint AS rows FROM ${tableOf(dataset)} WHERE _source_id = ?`, [sourceId]);
-  source.rowsTotal = Number(result.rows[0].rows);
+/** A boundary sync that read rows but not one polygon left the stored boundaries as they were. */
+function keptPreviousLayer(dataset: DatasetDefinition, summary: DatasetSyncSummary): boolean {
+  const read = summary.sources.reduce((total, source) => total + source.rowsRead, 0);
+  return Boolean(dataset.geometryColumn) && read > 0 && summary.sources.every((source) => source.polygons === 0);
 }
 
 function report(options: SyncOptions, dataset: DatasetDefinition, summary: DatasetSyncSummary, source: SourceSyncSummary): void {
