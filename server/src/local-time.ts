@@ -17,7 +17,7 @@ export function parseLocalDateTime(name: string, text: string): string {
   const valid =
     probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day &&
     hour < 24 && minute < 60 && second < 60;
-  if (!valid) throw HttpProblem.badParameter(name, `"${text}" is not a real date and time`);
+  if (!valid) throw HttpProblem.badParameter(name, `"${text}" is not a real date or time; expected a date like 2024-01-31 or 2024-01-31T13:45:00`);
   return `${datePart}T${timePart.length === 5 ? `${timePart}:00` : timePart}`;
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../core/log.js';
+import { parameterMessageInWords } from './parameter-words.js';
 
 export interface ParameterError {
   readonly name: string;
@@ -46,7 +47,7 @@ function fromValidator(error: ValidatorError): HttpProblem {
     const location = segments[0] as ParameterError['in'];
     // An array item (`fields.0`) is reported under its parameter: clients look for `fields`.
     const name = segments.slice(1).filter((segment) => !/^\d+$/.test(segment)).join('.') || segments[0] || 'request';
-    const message = (item.message ?? 'is invalid').replace(/^must/, 'must');
+    const message = parameterMessageInWords(item.message ?? 'is invalid');
     return { name, in: location, message };
   });
   const detail = errors.map((item) => `${item.name}: ${item.message}`).join('; ') || error.message;
