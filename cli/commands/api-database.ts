@@ -14,7 +14,7 @@ export async function openApiDatabase(context: CliContext, owner: Database, limi
   await owner.close();
   const api = await openDatabase(
     { ...context, config: { ...context.config, databaseUrl: url } },
-    { statementTimeoutMs: limits.statementTimeoutMs },
+    { statementTimeoutMs: limits.statementTimeoutMs, probe: false },
   );
   if (context.config.apiDatabaseUrl) context.log.info('the API reads through API_DATABASE_URL (read-only role)');
   return api;

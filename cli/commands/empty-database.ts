@@ -9,7 +9,14 @@ import type { Logger } from '../../core/log.js';
  */
 export async function hintWhenEmpty(db: Database, log: Logger): Promise<void> {
   const probes = datasets.map((dataset) => `SELECT 1 FROM api.${dataset.table}`).join(' UNION ALL ');
-  const { rows } = (await db.knex.raw(`SELECT EXISTS (${probes}) AS any`)) as { rows: { any: boolean }[] };
+  let rows: { any: boolean }[];
+  try {
+    ({ rows } = (await db.knex.raw(`SELECT EXISTS (${probes}) AS any`)) as { rows: { any: boolean }[] });
+  } catch (error) {
+    // The API's database may not let it in yet: requests answer 503 and /readyz says so.
+    log.debug({ err: error }, 'could not check for rows');
+    return;
+  }
   if (rows[0]?.any) return;
   log.warn('the database has no rows yet: run `npx lakefront load-sample` (the bundled samples) or `npx lakefront sync <dataset>` (from the portal), or `npm start` for the demo');
 }

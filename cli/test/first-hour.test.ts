@@ -108,6 +108,25 @@ describe('a new user on an empty database', () => {
   }, 120_000);
 });
 
+describe('a database that is not there', () => {
+  it('refusing connections: one line naming it and DATABASE_URL, no stack', async () => {
+    const { code, stdout, stderr } = await lakefront(['status'], { DATABASE_URL: 'postgres://lakefront:s3cret-pw@127.0.0.1:9/lakefront' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'lakefront: cannot reach PostgreSQL at postgres://lakefront:***@127.0.0.1:9/lakefront (connect ECONNREFUSED 127.0.0.1:9): is it running, and is DATABASE_URL right?\n',
+    );
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('missing on a running server: one line saying so, no stack', async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = '/lakefront_no_such_database';
+    const { code, stderr } = await lakefront(['migrate'], { DATABASE_URL: url.toString() });
+    expect(code).toBe(1);
+    expect(stderr).toBe(`lakefront: database "lakefront_no_such_database" does not exist at ${url.toString()}: create it (createdb) or fix DATABASE_URL\n`);
+  });
+});
+
 describe('discoverable from the command line', () => {
   it('`lakefront --version` prints the version of package.json', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -32,6 +32,16 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   return options.databaseUrl ? connectPostgres(options.databaseUrl, options) : connectPglite(options.dataDir);
 }
 
+/**
+ * knex prints a failed connection attempt with its stack before rejecting with the same error; the
+ * caller reports that error (the CLI in one line, the API as a 503), so the print is dropped.
+ */
+const KNEX_LOG = {
+  warn(message: string) {
+    if (!message.startsWith('Acquire connection error')) console.warn(message);
+  },
+};
+
 function connectPostgres(databaseUrl: string, options: ConnectOptions): Database {
   const sessionSettings = ['-c TimeZone=UTC'];
   if (options.statementTimeoutMs) sessionSettings.push(`-c statement_timeout=${options.statementTimeoutMs}`);
@@ -46,6 +56,7 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Database
       },
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: options.poolMax ?? 10 },
+    log: KNEX_LOG,
   });
   return { knex, backend: 'postgres', description: redactUrl(databaseUrl), close: () => knex.destroy() };
 }

@@ -60,7 +60,11 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
     try {
       response = await fetch(url, { headers, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 120_000) });
     } catch (error) {
-      throw new SocrataError(`Socrata ${portalId}: portal unreachable (${networkReason(error)})`, 'network');
+      const reason = networkReason(error);
+      if (UNREACHABLE.has(reason)) {
+        throw new SocrataError(`Socrata ${portalId}: cannot reach ${baseUrl} (${reason}); check the network, or set LAKEFRONT_SOCRATA_URL`, 'unreachable');
+      }
+      throw new SocrataError(`Socrata ${portalId}: portal unreachable (${reason})`, 'network');
     }
     try {
       body = await response.text();
@@ -139,6 +143,9 @@ export function searchParams(query: SodaQuery): string {
   if (query.offset !== undefined) params.set('$offset', String(query.offset));
   return params.toString();
 }
+
+/** Causes another attempt seconds later will not cure: no such host (or no DNS at all), nothing listening, no route, a port fetch refuses. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'bad port']);
 
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -2,7 +2,8 @@
  * Errors from the Socrata portal, built in one place from what came over the wire. Messages are
  * one line and never contain the app token (it travels only in a request header).
  */
-export type SocrataFailure = 'http' | 'network' | 'truncated' | 'config';
+/** `unreachable`: the portal's host cannot be found or refuses connections (offline, a wrong URL): retrying will not help. */
+export type SocrataFailure = 'http' | 'network' | 'unreachable' | 'truncated' | 'config';
 
 export class SocrataError extends Error {
   override readonly name = 'SocrataError';
@@ -19,9 +20,12 @@ export class SocrataError extends Error {
     super(message);
   }
 
-  /** Network errors, cut-off bodies, 408, 429 and 5xx are worth another attempt; other 4xx are not. */
+  /**
+   * Network errors (resets, timeouts), cut-off bodies, 408, 429 and 5xx are worth another attempt;
+   * other 4xx, an unknown host or a refused connection are not.
+   */
   get retryable(): boolean {
-    if (this.failure === 'config') return false;
+    if (this.failure === 'config' || this.failure === 'unreachable') return false;
     if (this.failure !== 'http') return true;
     const status = this.status ?? 0;
     return status === 408 || status === 429 || status >= 500;

@@ -87,7 +87,7 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
   } catch (error) {
     summary.status = 'failed';
     summary.error = safeMessage(error, options);
-    summary.unreachable = error instanceof SocrataError && error.failure === 'network';
+    summary.unreachable = error instanceof SocrataError && (error.failure === 'network' || error.failure === 'unreachable');
     log[options.quiet ? 'debug' : 'error']({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
   } finally {
     try {
