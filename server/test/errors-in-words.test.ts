@@ -20,7 +20,7 @@ describe('400s in words', () => {
     ['/v1/crimes?from=2024-1-1', 'from', 'expected a date like 2024-01-31 or 2024-01-31T13:45:00'],
     ['/v1/crimes?zip=606', 'zip', 'expected a 5-digit ZIP code like 60614'],
     ['/v1/reports/crimes/by-zip?from=March&to=2014-04-01', 'from', 'expected a date like 2024-01-31'],
-    ['/v1/crimes?limit=abc', 'limit', 'expected a whole number like 100'],
+    ['/v1/crimes?limit=abc', 'limit', 'must be a whole number written in decimal digits (for example 100)'],
     ['/v1/crimes?limit=0', 'limit', 'expected a number of at least 1'],
     ['/v1/crimes?arrest=maybe', 'arrest', 'expected true or false'],
     ['/v1/crimes?bbox=1,2', 'bbox', 'expected at least 4 comma-separated values'],
