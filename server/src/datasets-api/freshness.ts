@@ -43,7 +43,8 @@ export function answerFromCache(req: Request, res: Response, lastSync: Date | nu
   const tag = `W/"${hash('sha1', `${version}\n${req.originalUrl}\n${variant}`, 'base64url').slice(0, 27)}"`;
   res.setHeader('ETag', tag);
   res.setHeader('Cache-Control', CACHE_CONTROL);
-  res.setHeader('Vary', 'Accept');
+  // Appended, not set: CORS with a list of origins has already added `Origin`.
+  res.vary('Accept');
   if (lastSync) res.setHeader('Last-Modified', lastSync.toUTCString());
   const ifNoneMatch = req.headers['if-none-match'];
   const fresh = ifNoneMatch

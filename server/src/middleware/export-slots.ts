@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../problems.js';
 import { queryParamsOf } from '../query-params.js';
+import { isHead } from './security.js';
 
 /** Formats that stream a whole result set (see the list endpoints' `format` parameter). */
 const STREAMED_FORMATS = new Set(['csv', 'ndjson']);
@@ -43,7 +44,8 @@ export class Slots {
  */
 export function exportSlots(slots: Slots): RequestHandler {
   return (req, res, next) => {
-    if (!isExportRequest(req)) {
+    // A HEAD runs no export (the list handler answers it from headers alone): it needs no slot.
+    if (!isExportRequest(req) || isHead(res)) {
       next();
       return;
     }

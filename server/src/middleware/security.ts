@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { HttpProblem } from '../problems.js';
 
@@ -57,12 +57,21 @@ export function corsForReads(origins: '*' | readonly string[]): RequestHandler {
   });
 }
 
+/** Whether the request was a HEAD (routed as GET, see readOnlyMethods): no body will be sent. */
+export function isHead(res: Response): boolean {
+  return res.locals.head === true;
+}
+
 /** The API is read-only: anything but GET, HEAD and OPTIONS is a 405 problem, on every path. */
 export const readOnlyMethods: RequestHandler = (req, res, next) => {
   if ((READ_METHODS as readonly string[]).includes(req.method)) {
     // The spec documents GETs only, and the validator would refuse HEAD. Node decided when the
     // request arrived that a HEAD response has no body, so routing it as GET sends the headers only.
-    if (req.method === 'HEAD') req.method = 'GET';
+    if (req.method === 'HEAD') {
+      req.method = 'GET';
+      // Handlers that can answer from headers alone (exports, pages) read this and skip the work.
+      res.locals.head = true;
+    }
     next();
     return;
   }
