@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # The Lakefront image: the `lakefront` CLI (serve, sync <dataset>, migrate, ...).
-# Sources are TypeScript run through tsx at run time (tsx is a runtime dependency), so there is
-# no build step: the first stage installs production dependencies only, the second copies them
-# beside the sources and drops root.
+# Sources are TypeScript run through tsx at run time (tsx is a runtime dependency), so the server
+# has no build step: the first stage installs production dependencies only, the second bundles the
+# explorer page, the last copies both beside the sources and drops root.
 
 # Exact version tag, never a floating one: the same Dockerfile builds the same runtime.
 # Node 20.20 is the version the project is developed and tested with (package.json engines >= 20.19).
@@ -15,6 +15,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY sdk/package.json sdk/package.json
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# The explorer's browser bundle (explorer/dist/), built with the dev dependencies it needs (esbuild,
+# Preact, htm) from the SDK's source; only the bundle reaches the image.
+FROM ${NODE_IMAGE} AS explorer
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+COPY sdk/package.json sdk/package.json
+RUN npm ci --no-audit --no-fund
+COPY sdk/src ./sdk/src
+COPY explorer ./explorer
+RUN node_modules/.bin/tsx explorer/build.ts
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -31,6 +42,8 @@ COPY ingest ./ingest
 COPY migrations ./migrations
 COPY openapi ./openapi
 COPY server ./server
+COPY explorer/public ./explorer/public
+COPY --from=explorer /app/explorer/dist ./explorer/dist
 USER 1000:1000
 EXPOSE 3000
 # No curl in the slim image: Node's own fetch asks the liveness endpoint.

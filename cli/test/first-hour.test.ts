@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('a new user on an empty database', () => {
-  it('`lakefront serve` writes no rows and says in one line how to fill them; GET / leads to the docs', async () => {
+  it('`lakefront serve` writes no rows and says in one line how to fill them; GET / leads to the explorer', async () => {
     const server = await startServer('serve');
     try {
       const hint = await server.run.waitFor(/no rows/);
@@ -73,7 +73,7 @@ describe('a new user on an empty database', () => {
       expect(page).toEqual({ data: [], next_cursor: null });
       const home = await fetch(`${server.url}/`, { redirect: 'manual' });
       expect(home.status).toBe(302);
-      expect(home.headers.get('location')).toBe('/docs');
+      expect(home.headers.get('location')).toBe('/explore');
     } finally {
       await server.stop();
     }

@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { AppDeps } from './deps.js';
 import { cancelAbandonedWork } from './middleware/abandoned-work.js';
+import { mountExplorer } from './explorer.js';
 import { createHandlers } from './handlers/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { exportSlots, Slots } from './middleware/export-slots.js';
@@ -17,8 +18,8 @@ import { registerOperations } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec, specOperations } from './spec.js';
 
-/** Where `GET /` sends a visitor: the page to start from. */
-export const HOME_PAGE = '/docs';
+/** Where `GET /` sends a visitor: the page to start from, the explorer (explorer/). */
+export const HOME_PAGE = '/explore';
 
 /** Builds the whole HTTP app without listening; `listen.ts` is the only place that listens. */
 export function createApp(deps: AppDeps): Express {
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(spec);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: 'Lakefront API' }));
+  mountExplorer(app);
 
   app.use(
     OpenApiValidator.middleware({

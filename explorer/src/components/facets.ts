@@ -1,0 +1,85 @@
+import { html } from 'htm/preact';
+import type { DatasetInfo } from '../catalog.js';
+import { formatCount, formatValue } from '../format.js';
+import { useLoad } from '../hooks.js';
+import { filterParams, sdkParams } from '../query.js';
+import { datasetApi } from '../sdk.js';
+import type { ViewState } from '../state.js';
+
+/** Values shown per facet. */
+const TOP_VALUES = 8;
+
+interface Props {
+  dataset: DatasetInfo;
+  state: ViewState;
+  onToggle(column: string, value: string): void;
+}
+
+interface Facet {
+  column: string;
+  values: Array<{ value: unknown; count: number }>;
+  truncated: boolean;
+}
+
+/** The columns a facet can both count (aggregate group) and filter on (list parameter). */
+export function facetColumns(dataset: DatasetInfo): string[] {
+  return dataset.groupable.filter((column) => dataset.filters.includes(column));
+}
+
+/**
+ * For each category column, its top values under the other filters (a column's own filter is
+ * left out, so that more of its values can be added), each a toggle button.
+ */
+export function Facets({ dataset, state, onToggle }: Props) {
+  const api = datasetApi(dataset.sdkName);
+  const columns = api?.aggregate ? facetColumns(dataset) : [];
+  const queries = columns.map((column) => ({ column, params: filterParams(dataset, state, column) }));
+  const facets = useLoad(columns.length ? JSON.stringify(['facets', dataset.key, queries]) : null, (signal) =>
+    Promise.all(
+      queries.map(async ({ column, params }): Promise<Facet> => {
+        const answer = await api!.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
+        return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
+      }),
+    ),
+  );
+  if (!columns.length) return null;
+  return html`
+    <section class="facets" aria-labelledby="facets-title" aria-busy=${facets.loading ? 'true' : 'false'}>
+      <h2 id="facets-title">Facets</h2>
+      ${facets.error && html`<p class="error">${facets.error.message}</p>`}
+      ${(facets.data ?? []).map((facet) => {
+        const chosen = state.filters[facet.column] ?? [];
+        const top = facet.values[0]?.count ?? 0;
+        return html`
+          <section class="facet" aria-label=${`Facet ${facet.column}`}>
+            <h3>${facet.column}</h3>
+            <ul>
+              ${facet.values.map(({ value, count }) => {
+                const text = formatValue(value);
+                const bar = html`<span class="facet-bar" style=${{ width: `${top ? Math.max(2, (count / top) * 100) : 0}%` }}></span>`;
+                if (value === null || value === undefined) {
+                  return html`<li class="facet-row none">${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span></li>`;
+                }
+                const pressed = chosen.includes(String(value));
+                return html`<li>
+                  <button
+                    type="button"
+                    class="facet-row"
+                    data-testid="facet-value"
+                    data-column=${facet.column}
+                    data-value=${String(value)}
+                    aria-pressed=${pressed ? 'true' : 'false'}
+                    onClick=${() => onToggle(facet.column, String(value))}
+                  >
+                    ${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span>
+                  </button>
+                </li>`;
+              })}
+            </ul>
+            ${facet.truncated && html`<p class="muted">Top ${TOP_VALUES} values.</p>`}
+          </section>
+        `;
+      })}
+    </section>
+  `;
+}

@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'preact/hooks';
+import { track } from './timing.js';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: Error | undefined;
+  loading: boolean;
+}
+
+/**
+ * Runs `load` whenever `key` changes, aborting the previous run; the answer of a stale run is
+ * never shown. `key` is a string so that equal views do not refetch. Timed loads count towards
+ * the page's "ready" (see timing.ts).
+ */
+export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, options: { timed?: boolean } = {}): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: key !== null });
+  useEffect(() => {
+    if (key === null) {
+      setState({ data: undefined, error: undefined, loading: false });
+      return undefined;
+    }
+    const controller = new AbortController();
+    setState((previous) => ({ data: previous.data, error: undefined, loading: true }));
+    const settled = load(controller.signal).then(
+        (data) => {
+          if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) setState({ data: undefined, error: error instanceof Error ? error : new Error(String(error)), loading: false });
+        },
+    );
+    if (options.timed ?? true) track(settled);
+    return () => controller.abort();
+    // `key` stands for everything `load` reads.
+  }, [key]);
+  return state;
+}

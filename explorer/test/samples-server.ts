@@ -1,0 +1,20 @@
+/*
+ * A real server over a real database holding every bundled sample, enriched and with its rollups
+ * refreshed: what `npm start` serves on a fresh clone.
+ */
+import { datasets } from '../../core/datasets/index.js';
+import { silentLogger } from '../../core/log.js';
+import { refreshRollups } from '../../core/reports/rollups.js';
+import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
+import { loadSample } from '../../ingest/load-sample.js';
+import { startServer, type LiveServer } from '../../server/test/helpers.js';
+
+export function startSamplesServer(): Promise<LiveServer> {
+  return startServer({
+    seed: async (db) => {
+      for (const dataset of datasets) await loadSample(db.knex, dataset, silentLogger);
+      await recomputeEnrichment(db);
+      await refreshRollups(db);
+    },
+  });
+}
