@@ -22,4 +22,8 @@ export const ctaStationEntries = {
     { name: 'daytype', type: 'text', description: 'W weekday, A Saturday, U Sunday or holiday.' },
     { name: 'rides', type: 'integer', description: 'Entries that day, all turnstiles.' },
   ],
+  sample: {
+    file: '5neh-572f.json',
+    origin: 'sjakva/cs424project2 Xstation_*.txt @ e59ac6de (portal export split per station), 2014-02-28 to 2014-03-15',
+  },
 } as const satisfies DatasetDefinition;

@@ -36,4 +36,8 @@ export const ctaStops = {
     { name: 'latitude', type: 'double', description: 'From the portal `location` point.' },
     { name: 'longitude', type: 'double', description: 'From the portal `location` point.' },
   ],
+  sample: {
+    file: '8pix-ypme.json',
+    origin: 'acreighton/cta-map data/CTA_-_System_Information_-_List_of__L__Stops.csv @ f241fa03 (portal CSV export, 2013)',
+  },
 } as const satisfies DatasetDefinition;

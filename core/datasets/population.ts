@@ -40,4 +40,8 @@ export const population = {
     { name: 'population_white_non_latinx', type: 'integer' },
     { name: 'population_other_race_non', type: 'integer', description: 'Other race, non-Latinx (name truncated by the portal).' },
   ],
+  sample: {
+    file: '85cm-7uqa.json',
+    origin: 'stathy/univofchicago data/Chicago_Population_Counts.csv @ 25140a1c (portal CSV export, 2018-2019)',
+  },
 } as const satisfies DatasetDefinition;

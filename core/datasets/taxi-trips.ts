@@ -41,4 +41,8 @@ export const taxiTrips = {
     { name: 'dropoff_centroid_latitude', type: 'double' },
     { name: 'dropoff_centroid_longitude', type: 'double' },
   ],
+  sample: {
+    file: 'wrvz-psew.json',
+    origin: 'tensorflow/tfx tfx/examples/chicago_taxi_pipeline/data/simple/data.csv @ 58435d68 (BigQuery copy of the portal\'s trips), Feb-Mar 2014',
+  },
 } as const satisfies DatasetDefinition;

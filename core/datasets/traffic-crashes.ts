@@ -65,4 +65,8 @@ export const trafficCrashes = {
     { name: 'latitude', type: 'double' },
     { name: 'longitude', type: 'double' },
   ],
+  sample: {
+    file: '85ca-t3if.json',
+    origin: 'hollow27mc/IS445-Final-Project Traffic_Crashes_-_Crashes.csv @ 59f1167c (portal CSV export via Excel, 2015-2022)',
+  },
 } as const satisfies DatasetDefinition;
