@@ -44,7 +44,7 @@ program
 
 program
   .command('load-sample')
-  .description('load the bundled real sample rows (upsert; safe to rerun)')
+  .description('load the bundled real sample rows, compute their ZIP and community area, refresh the reports (upsert; safe to rerun)')
   .argument('[datasets...]', 'dataset keys (default: every dataset with a sample)')
   .addHelpText('after', DATASET_KEYS)
   .action(async (keys: string[]) => loadSampleCommand(context(), keys));

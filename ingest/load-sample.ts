@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import type { DatasetDefinition } from '../core/datasets/index.js';
+import { datasets as allDatasets, type DatasetDefinition } from '../core/datasets/index.js';
+import type { Database } from '../core/db/connect.js';
 import type { Logger } from '../core/log.js';
+import { refreshRollups } from '../core/reports/rollups.js';
+import { pointDatasets, recomputeEnrichment } from './enrich/recompute.js';
 import { columnNames, mapSodaRow, type SodaRow } from './soda-values.js';
 
 const SAMPLES_DIR = new URL('../core/datasets/samples/', import.meta.url);
@@ -63,4 +66,26 @@ export async function loadSample(
 
 function keyOf(dataset: DatasetDefinition, values: Record<string, unknown>): string {
   return dataset.primaryKey.map((column) => String(values[column])).join('/');
+}
+
+/**
+ * Loads the bundled samples of the given datasets (default: every dataset with one), then makes
+ * them servable as a sync would: computes geo_zip and geo_community_area of every row with a
+ * point (the boundaries may have arrived with this load, so all point datasets are recomputed)
+ * and refreshes every report rollup. With `onlyIfEmpty`, tables that already hold rows are left
+ * alone, and when nothing was loaded nothing else is done.
+ */
+export async function loadSamples(
+  db: Database,
+  log: Logger,
+  options: { datasets?: readonly DatasetDefinition[]; onlyIfEmpty?: boolean } = {},
+): Promise<SampleLoadResult[]> {
+  const results: SampleLoadResult[] = [];
+  for (const dataset of (options.datasets ?? allDatasets).filter((item) => item.sample)) {
+    results.push(await loadSample(db.knex, dataset, log, { onlyIfEmpty: options.onlyIfEmpty ?? false }));
+  }
+  if (results.every((result) => result.skipped)) return results;
+  await recomputeEnrichment(db, pointDatasets(), { log });
+  await refreshRollups(db);
+  return results;
 }

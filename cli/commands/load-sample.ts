@@ -1,16 +1,19 @@
 import { datasets, findDataset, type DatasetDefinition } from '../../core/datasets/index.js';
 import { migrateLatest } from '../../core/db/migrate.js';
-import { refreshRollups } from '../../core/reports/rollups.js';
-import { loadSample } from '../../ingest/load-sample.js';
+import { loadSamples } from '../../ingest/load-sample.js';
 import { openDatabase, type CliContext } from '../context.js';
 
+/** `lakefront load-sample [dataset...]`: loads the bundled samples, enriches every row with a point and refreshes the reports. */
 export async function loadSampleCommand(context: CliContext, keys: string[]): Promise<void> {
   const selected = keys.length ? keys.map(requireDataset) : datasets.filter((dataset) => dataset.sample);
+  for (const dataset of selected) {
+    if (!dataset.sample) throw new Error(`dataset "${dataset.key}" has no bundled sample`);
+  }
   const db = await openDatabase(context);
   try {
     await migrateLatest(db.knex);
-    for (const dataset of selected) await loadSample(db.knex, dataset, context.log);
-    await refreshRollups(db, selected.map((dataset) => dataset.key));
+    const results = await loadSamples(db, context.log, { datasets: selected });
+    for (const result of results) process.stdout.write(`${result.dataset}: ${result.rows} rows loaded\n`);
   } finally {
     await db.close();
   }

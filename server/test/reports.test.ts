@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ctaStationEntries } from '../../core/datasets/cta-station-entries.js';
 import { datasets } from '../../core/datasets/index.js';
 import { population } from '../../core/datasets/population.js';
 import { rideshareTrips } from '../../core/datasets/rideshare-trips.js';
 import { serviceRequests } from '../../core/datasets/service-requests.js';
-import { taxiTrips } from '../../core/datasets/taxi-trips.js';
-import { trafficCrashes } from '../../core/datasets/traffic-crashes.js';
 import { silentLogger } from '../../core/log.js';
+import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { refreshRollups } from '../../core/reports/rollups.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
@@ -19,7 +17,8 @@ const pickOne = <T>(items: readonly T[]): T => items[Math.floor(random() * items
 const pad = (value: number) => String(value).padStart(2, '0');
 const ZIPS = ['60614', '60647', '60608'];
 
-// Synthetic rows, in the portal's wire format, for datasets without a bundled sample.
+// Synthetic rows, in the portal's wire format, for datasets without a bundled sample (311, rideshare),
+// and 2014 population counts, a year the real population sample (2018-2019) lacks but the crimes have.
 const requests = Array.from({ length: 90 }, (_, index) => {
   const created = `2025-0${1 + (index % 6)}-${pad(1 + (index % 27))}T${pad(index % 24)}:00:00.000`;
   const closed = index % 4 === 0 ? undefined : new Date(Date.parse(`${created}Z`) + (1 + index * 7) * 3_600_000).toISOString().replace('Z', '');
@@ -31,12 +30,6 @@ const requests = Array.from({ length: 90 }, (_, index) => {
     ...(closed ? { closed_date: closed } : {}),
   };
 });
-const crashes = Array.from({ length: 70 }, (_, index) => ({
-  crash_record_id: `crash-${index}`,
-  crash_date: `2024-${pad(1 + (index % 12))}-${pad(1 + (index % 28))}T08:00:00.000`,
-  injuries_total: String(index % 3),
-  injuries_fatal: index % 17 === 0 ? '1' : '0',
-}));
 const trips = (prefix: string) =>
   Array.from({ length: 60 }, (_, index) => ({
     trip_id: `${prefix}-${index}`,
@@ -44,15 +37,9 @@ const trips = (prefix: string) =>
     pickup_community_area: String(pickOne([8, 32, 28])),
     ...(index % 9 === 0 ? {} : { fare: (5 + Math.floor(random() * 4000) / 100).toFixed(2) }),
   }));
-const taxi = trips('taxi');
 const rideshare = trips('ride');
-const entries = Array.from({ length: 80 }, (_, index) => ({
-  station_id: String(pickOne([40380, 41320])),
-  stationname: 'Station',
-  date: `2019-${pad(1 + (index % 3))}-${pad(1 + Math.floor(index / 3))}T00:00:00.000`,
-  daytype: 'W',
-  rides: String(100 + index),
-}));
+// Taxi trips, traffic crashes and CTA entries are the bundled real samples.
+const taxi = readSodaFixture('wrvz-psew');
 const zipOf = (index: number) => ({ geo_zip: ZIPS[index % ZIPS.length]! });
 
 let server: LiveServer;
@@ -66,10 +53,7 @@ beforeAll(async () => {
       await recomputeEnrichment(db);
       // The geo_zip of synthetic rows is set directly, so the expected counts do not depend on boundaries.
       await insertSodaRows(db, serviceRequests, requests, (_, index) => zipOf(index));
-      await insertSodaRows(db, trafficCrashes, crashes, (_, index) => zipOf(index));
-      await insertSodaRows(db, taxiTrips, taxi);
       await insertSodaRows(db, rideshareTrips, rideshare);
-      await insertSodaRows(db, ctaStationEntries, entries.filter((row, index) => entries.findIndex((other) => other.station_id === row.station_id && other.date === row.date) === index));
       await insertSodaRows(
         db,
         population,
@@ -205,15 +189,17 @@ describe('the other reports', () => {
   });
 
   it('traffic crashes per ZIP per month with injuries and fatalities', async () => {
-    const { body } = await server.get('/v1/reports/traffic-crashes/monthly?from=2024-03-01&to=2024-09-01&zip=60614,60608');
+    const stored = (await server.db.knex('data.traffic_crashes').select('geo_zip', 'crash_date', 'injuries_total', 'injuries_fatal')) as Row[];
+    const zips = [...countBy(stored.filter((row) => row.geo_zip), (row) => row.geo_zip)].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([zip]) => zip);
+    const { body } = await server.get(`/v1/reports/traffic-crashes/monthly?from=2019-01-01&to=2022-12-01&zip=${zips.join(',')}`);
     const expected = new Map<string, { crashes: number; injuries: number; fatalities: number }>();
-    crashes.forEach((row, index) => {
-      const zip = zipOf(index).geo_zip;
+    for (const row of stored) {
       const month = monthOf(row.crash_date);
-      if (!['60614', '60608'].includes(zip) || month < '2024-03-01' || month >= '2024-09-01') return;
-      const sums = expected.get(`${zip}|${month}`) ?? { crashes: 0, injuries: 0, fatalities: 0 };
-      expected.set(`${zip}|${month}`, { crashes: sums.crashes + 1, injuries: sums.injuries + Number(row.injuries_total), fatalities: sums.fatalities + Number(row.injuries_fatal) });
-    });
+      if (!zips.includes(row.geo_zip) || month < '2019-01-01' || month >= '2022-12-01') continue;
+      const sums = expected.get(`${row.geo_zip}|${month}`) ?? { crashes: 0, injuries: 0, fatalities: 0 };
+      expected.set(`${row.geo_zip}|${month}`, { crashes: sums.crashes + 1, injuries: sums.injuries + row.injuries_total, fatalities: sums.fatalities + row.injuries_fatal });
+    }
+    expect([...expected.values()].reduce((sum, item) => sum + item.crashes, 0)).toBeGreaterThan(20);
     expect(new Map(body.data.map((row: Row) => [`${row.zip}|${row.month}`, { crashes: row.crashes, injuries: row.injuries, fatalities: row.fatalities }]))).toEqual(expected);
   });
 
@@ -222,8 +208,8 @@ describe('the other reports', () => {
     const expected = new Map<string, { trips: number; average_fare: number | null }>();
     for (const [service, rows] of [['taxi', taxi], ['rideshare', rideshare]] as const) {
       const groups = new Map<string, Row[]>();
-      for (const row of rows) {
-        const key = `${service}|${row.pickup_community_area}|${monthOf(row.trip_start_timestamp)}`;
+      for (const row of rows.filter((item) => item.pickup_community_area !== undefined)) {
+        const key = `${service}|${row.pickup_community_area}|${monthOf(row.trip_start_timestamp as string)}`;
         groups.set(key, [...(groups.get(key) ?? []), row]);
       }
       for (const [key, group] of groups) {
@@ -234,8 +220,10 @@ describe('the other reports', () => {
       }
     }
     expect(new Map(body.data.map((row: Row) => [`${row.service}|${row.community_area}|${row.month}`, { trips: row.trips, average_fare: row.average_fare }]))).toEqual(expected);
-    const onlyTaxi = await server.get('/v1/reports/trips/by-community-area?service=taxi&community_area=8&from=2021-02-01');
-    expect(onlyTaxi.body.data.every((row: Row) => row.service === 'taxi' && row.community_area === 8 && row.month >= '2021-02-01')).toBe(true);
+    const onlyTaxi = await server.get('/v1/reports/trips/by-community-area?service=taxi&community_area=8&from=2014-03-01');
+    // Read off the sample: taxi trips picked up in community area 8 (Near North Side) in March 2014.
+    const march = taxi.filter((row) => row.pickup_community_area === '8' && (row.trip_start_timestamp as string).startsWith('2014-03'));
+    expect(onlyTaxi.body.data.map((row: Row) => [row.service, row.community_area, row.month, row.trips])).toEqual([['taxi', 8, '2014-03-01', march.length]]);
   });
 
   it('CTA rides per station per month', async () => {
@@ -243,7 +231,9 @@ describe('the other reports', () => {
     const stored = await server.db.knex('data.cta_station_entries').where('station_id', 40380).select('date', 'rides');
     const expected = new Map<string, number>();
     for (const row of stored) expected.set(monthOf(row.date), (expected.get(monthOf(row.date)) ?? 0) + row.rides);
-    expect(expected.size).toBe(3);
+    // Summed by hand from the sample (2014-02-28 to 2014-03-15): Clark/Lake's 18,737 entries on
+    // Friday 28 February, then 1 to 15 March (5,142 on Saturday the 1st … 12,487 on Saturday the 15th).
+    expect(expected).toEqual(new Map([['2014-02-01', 18737], ['2014-03-01', 225775]]));
     expect(new Map(body.data.map((row: Row) => [row.month, row.rides]))).toEqual(expected);
   });
 });

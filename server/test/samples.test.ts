@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasets } from '../../core/datasets/index.js';
+import { silentLogger } from '../../core/log.js';
+import { readSodaFixture } from '../../core/testing/fixtures.js';
+import { loadSamples } from '../../ingest/load-sample.js';
+import { startServer, type LiveServer } from './helpers.js';
+
+/**
+ * Every dataset ships real rows: `loadSamples` (what `lakefront load-sample` and a fresh `npm start`
+ * run) fills an empty database, and each dataset's list, filters, computed geo columns and report
+ * answer what the bundled rows say. Expected values are read off the sample files by hand (quoted
+ * literals) or counted from the files themselves, never from the API under test.
+ */
+
+type Row = Record<string, any>;
+const SAMPLES = new URL('../../core/datasets/samples/', import.meta.url);
+
+let server: LiveServer;
+
+beforeAll(async () => {
+  server = await startServer({ seed: async (db) => void (await loadSamples(db, silentLogger)) });
+});
+afterAll(() => server?.stop());
+
+async function list(path: string): Promise<Row> {
+  const { status, body } = await server.get(path);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body;
+}
+
+describe('the bundled samples', () => {
+  it('exist and hold rows for every dataset except 311 requests and rideshare trips, which have no public export', () => {
+    expect(datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key).sort()).toEqual(['rideshare-trips', 'service-requests']);
+    for (const dataset of datasets.filter((item) => item.sample)) {
+      const file = new URL(dataset.sample!.file, SAMPLES);
+      expect(existsSync(file), dataset.sample!.file).toBe(true);
+      const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+      expect(rows.length, dataset.key).toBeGreaterThan(50);
+    }
+  });
+
+  it('all load into an empty database: /v1/datasets counts each sample\'s rows', async () => {
+    const { data } = await list('/v1/datasets');
+    for (const dataset of datasets.filter((item) => item.sample)) {
+      const rows = readSodaFixture(dataset.sourceIds[0]!).length;
+      const [{ count }] = await server.db.knex(`data.${dataset.table}`).select(server.db.knex.raw('count(*)::int AS count'));
+      expect(count, dataset.key).toBe(rows);
+      expect(data.find((item: Row) => item.key === dataset.key).row_count, dataset.key).toBe(rows);
+    }
+  });
+});
+
+describe('traffic crashes (85ca-t3if)', () => {
+  const sample = readSodaFixture('85ca-t3if');
+
+  it('maps a crash as the export had it, Excel dates turned back into minutes, with its ZIP and community area', async () => {
+    const { data } = await list('/v1/traffic-crashes?from=2019-03-25T14:43&to=2019-03-25T14:44');
+    expect(data).toHaveLength(1);
+    expect(data[0]).toMatchObject({
+      crash_record_id: expect.stringMatching(/^79c7a2ce89f4/),
+      crash_date: '2019-03-25T14:43:00',
+      date_police_notified: '2019-03-25T15:17:00',
+      posted_speed_limit: 30,
+      street_no: 536,
+      street_direction: 'W',
+      street_name: 'RANDOLPH ST',
+      beat_of_occurrence: '121',
+      damage: 'OVER $1,500',
+      intersection_related_i: 'Y',
+      hit_and_run_i: null,
+      injuries_total: 1,
+      latitude: 41.88454722,
+      longitude: -87.64120094,
+      // 536 W Randolph St, west of the river: the West Loop's ZIP, in the Near West Side.
+      geo_zip: '60661',
+      geo_community_area: 28,
+    });
+  });
+
+  it('filters by category and time', async () => {
+    expect((await list('/v1/traffic-crashes?hit_and_run_i=Y&count=exact&limit=1')).total).toBe(144);
+    const injured2022 = sample.filter((row) => row.crash_type === 'INJURY AND / OR TOW DUE TO CRASH' && (row.crash_date as string) >= '2022-01-01');
+    const body = await list(`/v1/traffic-crashes?crash_type=${encodeURIComponent('INJURY AND / OR TOW DUE TO CRASH')}&from=2022-01-01&count=exact&limit=1000`);
+    expect(body.total).toBe(injured2022.length);
+    expect(body.data.map((row: Row) => row.crash_record_id).sort()).toEqual(injured2022.map((row) => row.crash_record_id).sort());
+  });
+
+  it('leaves the 6 crashes without coordinates out of the ZIP report, and counts every other one', async () => {
+    const { data } = await list('/v1/reports/traffic-crashes/monthly');
+    const [{ outside }] = await server.db.knex('data.traffic_crashes').whereNull('geo_zip').select(server.db.knex.raw('count(*)::int AS outside'));
+    expect(sample.filter((row) => row.location === undefined)).toHaveLength(6);
+    expect(data.reduce((sum: number, row: Row) => sum + row.crashes, 0)).toBe(sample.length - outside);
+    expect(outside).toBeGreaterThanOrEqual(6);
+    expect(outside).toBeLessThan(20);
+  });
+});
+
+describe("CTA 'L' stops (8pix-ypme)", () => {
+  const sample = readSodaFixture('8pix-ypme');
+
+  it('maps a stop: checkboxes as booleans, latitude and longitude from the location point, enriched', async () => {
+    const { data } = await list('/v1/cta-stops?map_id=40830&order=stop_id');
+    expect(data.map((row: Row) => row.stop_id)).toEqual([30161, 30162]);
+    expect(data[1]).toMatchObject({
+      stop_name: '18th (54th/Cermak-bound)',
+      station_descriptive_name: '18th (Pink Line)',
+      direction_id: 'W',
+      ada: true,
+      pnk: true,
+      red: false,
+      latitude: 41.857908,
+      longitude: -87.669147,
+      // 18th St and Paulina: Pilsen, the Lower West Side.
+      geo_zip: '60608',
+      geo_community_area: 31,
+    });
+  });
+
+  it('finds no ZIP or community area for a stop outside Chicago (Davis, Evanston)', async () => {
+    const { data } = await list('/v1/cta-stops?map_id=40050');
+    expect(data).toHaveLength(2);
+    expect(data.map((row: Row) => [row.station_name, row.geo_zip, row.geo_community_area])).toEqual([
+      ['Davis', null, null],
+      ['Davis', null, null],
+    ]);
+  });
+
+  it('filters on line and accessibility flags', async () => {
+    expect((await list('/v1/cta-stops?ada=false&count=exact&limit=1')).total).toBe(104);
+    const blueNorth = sample.filter((row) => row.blue === true && row.direction_id === 'N');
+    const body = await list('/v1/cta-stops?blue=true&direction_id=N&limit=500');
+    expect(body.data.map((row: Row) => String(row.stop_id)).sort()).toEqual(blueNorth.map((row) => row.stop_id).sort());
+  });
+});
+
+describe("CTA 'L' station entries (5neh-572f)", () => {
+  const sample = readSodaFixture('5neh-572f');
+
+  it('maps a station-day, the midnight timestamp as a date', async () => {
+    const { data } = await list('/v1/cta-station-entries?station_id=40010&from=2014-02-28&to=2014-03-01');
+    expect(data).toEqual([expect.objectContaining({ station_id: 40010, stationname: 'Austin-Forest Park', date: '2014-02-28', daytype: 'W', rides: 1973 })]);
+  });
+
+  it('filters by day type and station, and every station is a parent station of the stops sample', async () => {
+    expect((await list('/v1/cta-station-entries?daytype=U&count=exact&limit=1')).total).toBe(284);
+    const week = await list('/v1/cta-station-entries?station_id=40380&from=2014-03-03&to=2014-03-08&order=date');
+    expect(week.data.map((row: Row) => row.rides)).toEqual([17227, 19688, 19605, 19690, 19485]);
+    const stations = new Set(readSodaFixture('8pix-ypme').map((row) => row.map_id));
+    expect(sample.filter((row) => !stations.has(row.station_id))).toEqual([]);
+  });
+
+  it('sums every entry into the monthly report', async () => {
+    const { data } = await list('/v1/reports/cta-station-entries/monthly');
+    expect(data.reduce((sum: number, row: Row) => sum + row.rides, 0)).toBe(sample.reduce((sum, row) => sum + Number(row.rides), 0));
+    expect(new Set(data.map((row: Row) => row.month))).toEqual(new Set(['2014-02-01', '2014-03-01']));
+  });
+});
+
+describe('population counts (85cm-7uqa)', () => {
+  it('maps a ZIP row, the counts the 2018 export left empty as null', async () => {
+    const { data } = await list('/v1/population?geography=60601&year=2018');
+    expect(data).toEqual([
+      expect.objectContaining({
+        record_id: 'ZIP_Code-60601-2018',
+        geography_type: 'ZIP Code',
+        population_total: 14675,
+        population_age_18: 13855,
+        population_age_65: 2075,
+        population_latinx: 1274,
+        population_asian_non_latinx: null,
+        population_white_non_latinx: 9677,
+      }),
+    ]);
+  });
+
+  it('filters by geography type and year, keeping the export\'s two spellings of the ZIP type', async () => {
+    const citywide = await list('/v1/population?geography_type=Citywide&order=record_id');
+    expect(citywide.data.map((row: Row) => [row.year, row.population_total])).toEqual([[2018, 2705988], [2019, 2693959]]);
+    expect((await list('/v1/population?geography_type=Zip%20Code&count=exact&limit=1')).total).toBe(58);
+    expect((await list('/v1/population?geography_type=ZIP%20Code&year=2019&count=exact&limit=1')).total).toBe(1);
+  });
+});
+
+describe('taxi trips (wrvz-psew)', () => {
+  const sample = readSodaFixture('wrvz-psew');
+
+  it('maps a trip from the TFX copy: epoch seconds back to Chicago time, the columns it lacks as null', async () => {
+    const { data } = await list('/v1/taxi-trips?from=2014-03-23T12:00&to=2014-03-23T12:01&pickup_community_area=4');
+    expect(data).toEqual([
+      expect.objectContaining({
+        trip_id: 'tfx-2014-0002',
+        trip_start_timestamp: '2014-03-23T12:00:00',
+        trip_end_timestamp: null,
+        trip_seconds: 420,
+        trip_miles: 0.1,
+        fare: 7.45,
+        tips: 0,
+        trip_total: null,
+        payment_type: 'Cash',
+        company: 'Taxi Affiliation Services',
+        pickup_community_area: 4,
+        dropoff_community_area: 2,
+        pickup_centroid_latitude: 41.975170943,
+        pickup_centroid_longitude: -87.687515515,
+        geo_community_area: 4,
+      }),
+    ]);
+  });
+
+  it('computes the pickup community area the portal itself reports, for every trip', async () => {
+    const rows = (await server.db.knex('api.taxi_trips').select('trip_id', 'pickup_community_area', 'geo_community_area')) as Row[];
+    expect(rows).toHaveLength(874);
+    expect(rows.filter((row) => row.geo_community_area !== row.pickup_community_area)).toEqual([]);
+  });
+
+  it('filters by payment type, company and pickup area', async () => {
+    expect((await list('/v1/taxi-trips?payment_type=Credit%20Card&count=exact&limit=1')).total).toBe(250);
+    const expected = sample.filter((row) => row.pickup_community_area === '8' && row.company === 'Taxi Affiliation Services');
+    const body = await list(`/v1/taxi-trips?pickup_community_area=8&company=${encodeURIComponent('Taxi Affiliation Services')}&limit=1000`);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(body.data.map((row: Row) => row.trip_id).sort()).toEqual(expected.map((row) => row.trip_id).sort());
+  });
+
+  it('counts every trip with a pickup area in the trips report', async () => {
+    const { data } = await list('/v1/reports/trips/by-community-area?service=taxi');
+    expect(data.reduce((sum: number, row: Row) => sum + row.trips, 0)).toBe(sample.filter((row) => row.pickup_community_area !== undefined).length);
+    expect(new Set(data.map((row: Row) => row.month))).toEqual(new Set(['2014-02-01', '2014-03-01']));
+  });
+});
