@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { track } from './timing.js';
 
 export interface Loaded<T> {
@@ -14,7 +14,9 @@ export interface Loaded<T> {
  */
 export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, options: { timed?: boolean } = {}): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: key !== null });
-  useEffect(() => {
+  // A layout effect starts the request in the same task as the render; a plain effect waits for
+  // the next frame (up to 100 ms in a background tab).
+  useLayoutEffect(() => {
     if (key === null) {
       setState({ data: undefined, error: undefined, loading: false });
       return undefined;

@@ -11,10 +11,12 @@ export interface LiveServer extends RunningServer {
 }
 
 /** A real server on a free port over a real database, validating every response against the spec. */
-export async function startServer(options: { db?: Database; seed?: (db: Database) => Promise<void> } = {}): Promise<LiveServer> {
+export async function startServer(
+  options: { db?: Database; seed?: (db: Database) => Promise<void>; validateResponses?: boolean } = {},
+): Promise<LiveServer> {
   const db = options.db ?? (await createTestDatabase());
   if (options.seed) await options.seed(db);
-  const running = await listen({ db, log: silentLogger, validateResponses: true }, 0, '127.0.0.1');
+  const running = await listen({ db, log: silentLogger, validateResponses: options.validateResponses ?? true }, 0, '127.0.0.1');
   return {
     ...running,
     db,

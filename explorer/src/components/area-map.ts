@@ -43,6 +43,18 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
     api!.geojson!(sdkParams({ ...params, limit: POINTS_UP_TO, ...(dataset.timeColumn ? { fields: [dataset.timeColumn] } : {}) }), { signal }),
   );
 
+  // Projected once per answer: a hover re-renders the map, and there may be 5,000 points.
+  const dots = useMemo(
+    () =>
+      drawing &&
+      points.data?.features.map((feature) => {
+        if (!feature.geometry) return null;
+        const at = drawing.project(feature.geometry.coordinates[0], feature.geometry.coordinates[1]);
+        return html`<circle class="point" cx=${at[0].toFixed(1)} cy=${at[1].toFixed(1)} r="1.6" />`;
+      }),
+    [drawing, points.data],
+  );
+
   const [hovered, setHovered] = useState<string | null>(null);
   const hoveredArea = drawing?.areas.find((area) => area.id === hovered);
   const chosen = new Set(filter ? (state.filters[filter] ?? []) : []);
@@ -91,13 +103,7 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
             <title>${area.name}${counts.data ? `: ${formatCount(countOf(area.id))}` : ''}</title>
           </path>`,
         )}
-        ${wantPoints &&
-        drawing &&
-        points.data?.features.map((feature) => {
-          if (!feature.geometry) return null;
-          const at = drawing.project(feature.geometry.coordinates[0], feature.geometry.coordinates[1]);
-          return html`<circle class="point" cx=${at[0].toFixed(1)} cy=${at[1].toFixed(1)} r="1.6" />`;
-        })}
+        ${wantPoints && dots}
       </svg>
       <p class="muted legend">
         ${counts.data && html`<span class="scale" aria-hidden="true">${SHADES.map((shade) => html`<i style=${{ background: shade }}></i>`)}</span>

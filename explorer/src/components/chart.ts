@@ -153,7 +153,12 @@ function Bars({ series, brushable, onRange }: { series: Series | undefined; brus
         ><title>${bar.label}: ${formatCount(bar.count)}</title></rect>`;
       })}
       ${ticks.map(
-        (index) => html`<text class="tick" x=${(PLOT.left + (index + 0.5) * step).toFixed(1)} y=${HEIGHT - 8} text-anchor="middle">
+        (index) => html`<text
+          class="tick"
+          x=${(PLOT.left + (index + 0.5) * step).toFixed(1)}
+          y=${HEIGHT - 8}
+          text-anchor=${bars.length > 7 && index === bars.length - 1 ? 'end' : bars.length > 7 && index === 0 ? 'start' : 'middle'}
+        >
           ${bars[index]!.label}
         </text>`,
       )}

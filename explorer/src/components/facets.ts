@@ -28,58 +28,59 @@ export function facetColumns(dataset: DatasetInfo): string[] {
 
 /**
  * For each category column, its top values under the other filters (a column's own filter is
- * left out, so that more of its values can be added), each a toggle button.
+ * left out, so that more of its values can be added), each a toggle button. Each facet loads on
+ * its own: choosing a value refetches the other facets, not the one clicked.
  */
 export function Facets({ dataset, state, onToggle }: Props) {
   const api = datasetApi(dataset.sdkName);
   const columns = api?.aggregate ? facetColumns(dataset) : [];
-  const queries = columns.map((column) => ({ column, params: filterParams(dataset, state, column) }));
-  const facets = useLoad(columns.length ? JSON.stringify(['facets', dataset.key, queries]) : null, (signal) =>
-    Promise.all(
-      queries.map(async ({ column, params }): Promise<Facet> => {
-        const answer = await api!.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
-        return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
-      }),
-    ),
-  );
   if (!columns.length) return null;
   return html`
-    <section class="facets" aria-labelledby="facets-title" aria-busy=${facets.loading ? 'true' : 'false'}>
+    <section class="facets" aria-labelledby="facets-title">
       <h2 id="facets-title">Facets</h2>
-      ${facets.error && html`<p class="error">${facets.error.message}</p>`}
-      ${(facets.data ?? []).map((facet) => {
-        const chosen = state.filters[facet.column] ?? [];
-        const top = facet.values[0]?.count ?? 0;
-        return html`
-          <section class="facet" aria-label=${`Facet ${facet.column}`}>
-            <h3>${facet.column}</h3>
-            <ul>
-              ${facet.values.map(({ value, count }) => {
-                const text = formatValue(value);
-                const bar = html`<span class="facet-bar" style=${{ width: `${top ? Math.max(2, (count / top) * 100) : 0}%` }}></span>`;
-                if (value === null || value === undefined) {
-                  return html`<li class="facet-row none">${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span></li>`;
-                }
-                const pressed = chosen.includes(String(value));
-                return html`<li>
-                  <button
-                    type="button"
-                    class="facet-row"
-                    data-testid="facet-value"
-                    data-column=${facet.column}
-                    data-value=${String(value)}
-                    aria-pressed=${pressed ? 'true' : 'false'}
-                    onClick=${() => onToggle(facet.column, String(value))}
-                  >
-                    ${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span>
-                  </button>
-                </li>`;
-              })}
-            </ul>
-            ${facet.truncated && html`<p class="muted">Top ${TOP_VALUES} values.</p>`}
-          </section>
-        `;
-      })}
+      ${columns.map((column) => html`<${FacetList} key=${column} dataset=${dataset} state=${state} column=${column} onToggle=${onToggle} />`)}
+    </section>
+  `;
+}
+
+function FacetList({ dataset, state, column, onToggle }: Props & { column: string }) {
+  const api = datasetApi(dataset.sdkName)!;
+  const params = filterParams(dataset, state, column);
+  const facet = useLoad(JSON.stringify(['facet', dataset.key, column, params]), async (signal): Promise<Facet> => {
+    const answer = await api.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
+    return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
+  });
+  const chosen = state.filters[column] ?? [];
+  const values = facet.data?.values ?? [];
+  const top = values[0]?.count ?? 0;
+  return html`
+    <section class="facet" aria-label=${`Facet ${column}`} aria-busy=${facet.loading ? 'true' : 'false'}>
+      <h3>${column}</h3>
+      ${facet.error && html`<p class="error">${facet.error.message}</p>`}
+      <ul>
+        ${values.map(({ value, count }) => {
+          const text = formatValue(value);
+          const bar = html`<span class="facet-bar" style=${{ width: `${top ? Math.max(2, (count / top) * 100) : 0}%` }}></span>`;
+          if (value === null || value === undefined) {
+            return html`<li class="facet-row none">${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span></li>`;
+          }
+          const pressed = chosen.includes(String(value));
+          return html`<li>
+            <button
+              type="button"
+              class="facet-row"
+              data-testid="facet-value"
+              data-column=${column}
+              data-value=${String(value)}
+              aria-pressed=${pressed ? 'true' : 'false'}
+              onClick=${() => onToggle(column, String(value))}
+            >
+              ${bar}<span class="facet-label">${text}</span><span class="facet-count">${formatCount(count)}</span>
+            </button>
+          </li>`;
+        })}
+      </ul>
+      ${facet.data?.truncated && html`<p class="muted">Top ${TOP_VALUES} values.</p>`}
     </section>
   `;
 }
