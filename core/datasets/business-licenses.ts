@@ -1,10 +1,11 @@
 import type { DatasetDefinition } from './types.js';
 
 /**
- * Business licenses, one row per license term or transaction. The key is `id`
- * (`<license_number>-<term start yyyymmdd>`). The portal does not enforce its uniqueness: should
- * two portal rows ever share an id, the later-synced row wins (upsert on `id`). Codes and numbers
- * the portal types as text (ward, precinct, account and license numbers) stay text.
+ * Business licenses, one row per license term or transaction. The key is `license_id`, which the
+ * portal issues once per application ("a new id per term/application", 2017 portal metadata) and
+ * which is unique in every slice seen. `id` (`<license_number>-<term start yyyymmdd>`) is not a
+ * key: the portal does not enforce it, and `81823-20020516` is two different licenses there.
+ * Codes and numbers the portal types as text (ward, precinct, account and license numbers) stay text.
  */
 export const businessLicenses = {
   key: 'business-licenses',
@@ -13,13 +14,13 @@ export const businessLicenses = {
   table: 'business_licenses',
   schemaName: 'BusinessLicense',
   sync: { schedule: '17 * * * *', cadence: 'hourly' },
-  primaryKey: ['id'],
+  primaryKey: ['license_id'],
   timeColumn: 'date_issued',
   point: { source: 'location', latitude: 'latitude', longitude: 'longitude' },
   filters: ['license_description', 'license_status', 'application_type', 'ward', 'police_district'],
   columns: [
-    { name: 'id', type: 'text', description: 'License number and term start, e.g. 22308-20060816.' },
-    { name: 'license_id', type: 'text' },
+    { name: 'id', type: 'text', description: 'License number and term start, e.g. 22308-20060816; not unique on the portal.' },
+    { name: 'license_id', type: 'text', description: 'One per license application or term; the key.' },
     { name: 'account_number', type: 'text' },
     { name: 'site_number', type: 'text' },
     { name: 'legal_name', type: 'text' },

@@ -390,14 +390,17 @@ export type ServiceRequestPage = {
 };
 
 /**
- * One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`id`) always is.
+ * One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`license_id`) always is.
  */
 export type BusinessLicense = {
     /**
-     * License number and term start, e.g. 22308-20060816.
+     * License number and term start, e.g. 22308-20060816; not unique on the portal.
      */
-    id: string;
-    license_id?: string | null;
+    id?: string | null;
+    /**
+     * One per license application or term; the key.
+     */
+    license_id: string;
     account_number?: string | null;
     site_number?: string | null;
     legal_name?: string | null;
@@ -683,15 +686,15 @@ export type RideshareTripPage = {
 };
 
 /**
- * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`station_id`, `date`) always is.
+ * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`row_id`) always is.
  */
 export type CtaStationEntry = {
     /**
      * Parent station id (4xxxx), = map_id in cta-stops.
      */
-    station_id: number;
+    station_id?: number | null;
     stationname?: string | null;
-    date: string;
+    date?: string | null;
     /**
      * W weekday, A Saturday, U Sunday or holiday.
      */
@@ -700,6 +703,10 @@ export type CtaStationEntry = {
      * Entries that day, all turnstiles.
      */
     rides?: number | null;
+    /**
+     * The portal's row id (`:id`), the key.
+     */
+    row_id: string;
 };
 
 export type CtaStationEntryPage = {
@@ -1467,7 +1474,7 @@ export type ListBusinessLicensesData = {
         /**
          * Sort order, on an indexed column; `-` means descending. Default `-date_issued`.
          */
-        order?: '-date_issued' | 'date_issued' | 'id' | '-id';
+        order?: '-date_issued' | 'date_issued' | 'license_id' | '-license_id';
         /**
          * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
          */
@@ -1871,11 +1878,11 @@ export type ListCtaStationEntriesData = {
         /**
          * Columns to return, comma-separated (default: all).
          */
-        fields?: Array<'station_id' | 'stationname' | 'date' | 'daytype' | 'rides'>;
+        fields?: Array<'station_id' | 'stationname' | 'date' | 'daytype' | 'rides' | 'row_id'>;
         /**
          * Sort order, on an indexed column; `-` means descending. Default `-date`.
          */
-        order?: '-date' | 'date' | 'station_id' | '-station_id';
+        order?: '-date' | 'date' | 'row_id' | '-row_id';
         /**
          * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
          */

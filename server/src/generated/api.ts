@@ -751,11 +751,12 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`id`) always is. */
+        /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`license_id`) always is. */
         BusinessLicense: {
-            /** @description License number and term start, e.g. 22308-20060816. */
-            id: string;
-            license_id?: string | null;
+            /** @description License number and term start, e.g. 22308-20060816; not unique on the portal. */
+            id?: string | null;
+            /** @description One per license application or term; the key. */
+            license_id: string;
             account_number?: string | null;
             site_number?: string | null;
             legal_name?: string | null;
@@ -954,17 +955,19 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
-        /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`station_id`, `date`) always is. */
+        /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`row_id`) always is. */
         CtaStationEntry: {
             /** @description Parent station id (4xxxx), = map_id in cta-stops. */
-            station_id: number;
+            station_id?: number | null;
             stationname?: string | null;
             /** Format: date */
-            date: string;
+            date?: string | null;
             /** @description W weekday, A Saturday, U Sunday or holiday. */
             daytype?: string | null;
             /** @description Entries that day, all turnstiles. */
             rides?: number | null;
+            /** @description The portal's row id (`:id`), the key. */
+            row_id: string;
         };
         CtaStationEntryPage: {
             data: components["schemas"]["CtaStationEntry"][];
@@ -1723,7 +1726,7 @@ export interface operations {
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("id" | "license_id" | "account_number" | "site_number" | "legal_name" | "doing_business_as_name" | "address" | "city" | "state" | "zip_code" | "ward" | "precinct" | "ward_precinct" | "police_district" | "community_area" | "community_area_name" | "neighborhood" | "license_code" | "license_description" | "business_activity_id" | "business_activity" | "license_number" | "application_type" | "application_created_date" | "application_requirements_complete" | "payment_date" | "conditional_approval" | "license_start_date" | "expiration_date" | "license_approved_for_issuance" | "date_issued" | "license_status" | "license_status_change_date" | "ssa" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
                 /** @description Sort order, on an indexed column; `-` means descending. Default `-date_issued`. */
-                order?: "-date_issued" | "date_issued" | "id" | "-id";
+                order?: "-date_issued" | "date_issued" | "license_id" | "-license_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
                  * @example 2014-03-01
@@ -1971,9 +1974,9 @@ export interface operations {
                 /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
-                fields?: ("station_id" | "stationname" | "date" | "daytype" | "rides")[];
+                fields?: ("station_id" | "stationname" | "date" | "daytype" | "rides" | "row_id")[];
                 /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. */
-                order?: "-date" | "date" | "station_id" | "-station_id";
+                order?: "-date" | "date" | "row_id" | "-row_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
                  * @example 2014-03-01
