@@ -26,13 +26,16 @@ execFileSync(
 await createClient({
   input: './openapi/lakefront.yaml',
   output: { path: './sdk/src/generated', tsConfigPath: fileURLToPath(new URL('../sdk/tsconfig.json', import.meta.url)), importFileExtension: '.js' },
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+  // The SDK's facade brings its own transport (sdk/src/transport.ts): the operations take the client per call.
+  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', { name: '@hey-api/sdk', client: false }],
   logs: { level: 'silent' },
 });
 
 // hey-api has just emptied sdk/src/generated: the SDK's map is written after it.
 writeIfChanged('server/src/generated/datasets.ts', serverDatasetMap(datasets));
 writeIfChanged('sdk/src/generated/datasets.gen.ts', sdkDatasetMap(datasets));
+// The SDK facade's camelCase parameters, with their JSDoc, from the types hey-api just wrote.
+execFileSync(process.execPath, ['sdk/scripts/generate-params.mjs'], { stdio: 'inherit' });
 writeIfChanged('README.md', readmeWithDatasetTable(readFileSync('README.md', 'utf8'), datasets));
 
 function writeIfChanged(file: string, text: string): void {

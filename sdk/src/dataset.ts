@@ -1,69 +1,118 @@
-import type { Client } from './generated/client/index.js';
 import type { PointFeatureCollection } from './generated/types.gen.js';
 import { LakefrontError, throwIfAborted } from './errors.js';
-import { callOperation, type CallOptions, type Operation, type ParamsOf, type ResultOf } from './operation.js';
+import { readNdjson } from './ndjson.js';
+import { callOperation, describeOperation, type Operation, type ParamsOf, type ResultOf } from './operation.js';
+import { queryKeyOf, type InfiniteQueryOptions, type QueryOptions } from './query.js';
+import type { CallOptions, Transport } from './transport.js';
 
+type RowSchema<Op extends Operation> = ResultOf<Op> extends { data: Array<infer Row> } ? Row : never;
 /** A row with every column, as served when `fields` is not given (the spec marks columns optional because of `fields`). */
-type FullRow<Op extends Operation> = ResultOf<Op> extends { data: Array<infer Row> } ? Required<Row> : never;
+type FullRow<Op extends Operation> = Required<RowSchema<Op>>;
+/** The key columns the spec marks required: the server sends them whatever `fields` says. */
+type KeyColumns<Row> = { [Key in keyof Row]-?: Record<never, never> extends Pick<Row, Key> ? never : Key }[keyof Row];
+
+/** A column name of the dataset, as `fields` takes it. */
+export type FieldOf<Op extends Operation> = keyof FullRow<Op> & string;
+/** What `fields` may be: one column, several, or not given. */
+export type FieldsParam<Op extends Operation> = FieldOf<Op> | readonly FieldOf<Op>[] | undefined;
+type Chosen<Fields> = Fields extends readonly (infer Field)[] ? Field : Fields;
+/** Known statically: one column, or a literal list (`['id', 'block']` is inferred as a tuple); not a `Field[]` variable. */
+type Exact<Fields> = Fields extends readonly unknown[] ? (number extends Fields['length'] ? false : true) : true;
+/** Any column may be missing but the key, which the server always sends. */
+type KeyedPartial<Op extends Operation> = Partial<FullRow<Op>> & Pick<FullRow<Op>, KeyColumns<RowSchema<Op>>>;
 
 /**
- * One row of a dataset, typed from the spec: every column by default, only the chosen columns
- * when the call names `fields`, and each column possibly absent when `fields` is not known statically.
+ * One row of a dataset, typed from the spec and the call's `fields`: every column without it;
+ * the chosen columns plus the key (which the server always sends) with it; every column possibly
+ * absent but the key when `fields` is not known statically (an array variable, say).
  */
-export type RowOf<Op extends Operation, Params = object> = Params extends { fields: ReadonlyArray<infer Field> }
-  ? Pick<FullRow<Op>, Extract<Field, keyof FullRow<Op>>>
-  : 'fields' extends keyof Params
-    ? Partial<FullRow<Op>>
-    : FullRow<Op>;
+export type RowOf<Op extends Operation, Fields = undefined> = [Fields] extends [undefined]
+  ? FullRow<Op>
+  : undefined extends Fields
+    ? KeyedPartial<Op>
+    : Exact<Fields> extends true
+      ? Pick<FullRow<Op>, Extract<Chosen<Fields>, keyof FullRow<Op>> | KeyColumns<RowSchema<Op>>>
+      : KeyedPartial<Op>;
 
 /** A page as served (`data`, `next_cursor`, `total` with `count: 'exact'`), its rows typed by the call's `fields`. */
-export type PageOf<Op extends Operation, Params = object> = Omit<ResultOf<Op>, 'data'> & { data: Array<RowOf<Op, Params>> };
+export type PageOf<Op extends Operation, Fields = undefined> = Omit<ResultOf<Op>, 'data'> & { data: Array<RowOf<Op, Fields>> };
 
 /** A GeoJSON page of Point features whose properties are the row's columns. */
-export type FeaturesOf<Op extends Operation, Params = object> = Omit<PointFeatureCollection, 'features'> & {
-  features: Array<Omit<PointFeatureCollection['features'][number], 'properties'> & { properties: RowOf<Op, Params> }>;
+export type FeaturesOf<Op extends Operation, Fields = undefined> = Omit<PointFeatureCollection, 'features'> & {
+  features: Array<Omit<PointFeatureCollection['features'][number], 'properties'> & { properties: RowOf<Op, Fields> }>;
 };
 
 /** Parameters of one JSON page (the format is the method's business). */
 export type ListParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format'>;
 /** Parameters of an iteration or export: the filters, `fields`, `order` and `limit`; the SDK handles `cursor`. */
 export type RowsParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format' | 'cursor' | 'count'>;
+/** `fields` typed for inference, so the result's rows can be narrowed to it. */
+type WithFields<Params, Fields> = Params & { fields?: Fields };
 
-/**
- * The call's own parameter object, checked against the allowed ones, keys that are not parameters
- * (say `primary_type` for `primaryType`) included: inference alone would let those through.
- */
-type Exactly<Params, Allowed> = Params & Allowed & Record<Exclude<keyof Params, keyof Allowed>, never>;
+/** Options of the page iterators. */
+export interface PagesOptions extends CallOptions {
+  /** Fetch the next page while the caller handles this one (default false: one page at a time). */
+  prefetch?: boolean | undefined;
+}
 
 export interface DatasetApi<Op extends Operation> {
   /** One page: `{ data, next_cursor }` exactly as served. Pass `next_cursor` back as `cursor`. */
-  list<Params extends object = Record<never, never>>(params?: Exactly<Params, ListParams<Op>>, options?: CallOptions): Promise<PageOf<Op, Params>>;
+  list<const Fields extends FieldsParam<Op> = undefined>(params?: WithFields<ListParams<Op>, Fields>, options?: CallOptions): Promise<PageOf<Op, Fields>>;
+  /**
+   * Every page in turn, following `next_cursor` until the last. With `prefetch: true` the next page
+   * is requested while you handle the current one. Leaving the loop stops it (and cancels a prefetch).
+   */
+  pages<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<ListParams<Op>, Fields>,
+    options?: PagesOptions,
+  ): AsyncGenerator<PageOf<Op, Fields>, void, undefined>;
   /**
    * Every matching row across cursor pages, fetched one page at a time as you iterate (`limit` is
    * the page size, default 1000). Leaving the loop stops fetching; the signal rejects the next step.
    */
-  rows<Params extends object = Record<never, never>>(
-    params?: Exactly<Params, RowsParams<Op>>,
+  rows<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<RowsParams<Op>, Fields>,
+    options?: PagesOptions,
+  ): AsyncGenerator<RowOf<Op, Fields>, void, undefined>;
+  /**
+   * Every matching row from one streamed NDJSON response, parsed and typed as you iterate: constant
+   * memory, one request. Leaving the loop closes the response.
+   */
+  ndjson<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<RowsParams<Op>, Fields>,
     options?: CallOptions,
-  ): AsyncGenerator<RowOf<Op, Params>, void, undefined>;
+  ): AsyncGenerator<RowOf<Op, Fields>, void, undefined>;
   /** Every matching row as CSV text (header line first), in one streamed response; `limit` caps the rows. */
   csv(params?: RowsParams<Op>, options?: CallOptions): Promise<string>;
   /** The same CSV as a web ReadableStream of bytes, for exports too big to hold in memory. */
   csvStream(params?: RowsParams<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
-  /** Every matching row as NDJSON (one JSON object per line), streamed. */
+  /** Every matching row as NDJSON bytes (one JSON object per line), streamed. */
   ndjsonStream(params?: RowsParams<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * `{ queryKey, queryFn }` for TanStack Query (`useQuery(lf.crimes.queryOptions(params))`): one
+   * page, cancelled through the signal TanStack passes.
+   */
+  queryOptions<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<ListParams<Op>, Fields>,
+    options?: Omit<CallOptions, 'signal'>,
+  ): QueryOptions<PageOf<Op, Fields>>;
+  /** The same for `useInfiniteQuery`: pages follow `next_cursor`, from `initialPageParam: null`. */
+  infiniteQueryOptions<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<Omit<ListParams<Op>, 'cursor'>, Fields>,
+    options?: Omit<CallOptions, 'signal'>,
+  ): InfiniteQueryOptions<PageOf<Op, Fields>>;
 }
 
 /** Datasets with point coordinates also answer one page as GeoJSON. */
 export interface PointDatasetApi<Op extends Operation> extends DatasetApi<Op> {
-  geojson<Params extends object = Record<never, never>>(
-    params?: Exactly<Params, ListParams<Op>>,
+  geojson<const Fields extends FieldsParam<Op> = undefined>(
+    params?: WithFields<ListParams<Op>, Fields>,
     options?: CallOptions,
-  ): Promise<FeaturesOf<Op, Params>>;
+  ): Promise<FeaturesOf<Op, Fields>>;
 }
 
 /** What `lf.<dataset>` offers for a list operation: GeoJSON only where the spec offers it. */
-export type DatasetApiOf<Op extends Operation> = ParamsOf<Op> extends { format?: infer Format }
+export type DatasetApiOf<Op extends Operation> = NonNullable<Parameters<Op>[0]> extends { query?: { format?: infer Format } }
   ? 'geojson' extends Format
     ? PointDatasetApi<Op>
     : DatasetApi<Op>
@@ -71,30 +120,74 @@ export type DatasetApiOf<Op extends Operation> = ParamsOf<Op> extends { format?:
 
 const ROWS_PAGE_SIZE = 1000;
 
-export function datasetApi<Op extends Operation>(client: Client, op: Op): PointDatasetApi<Op> {
-  const call = (params: object | undefined, options: CallOptions | undefined, format: string, as?: 'text' | 'stream') =>
-    callOperation(client, op, { ...params, format }, options, as);
+/** The methods of one dataset over a transport: `dataset(client, listCrimes)` is what `lf.crimes` is. */
+export function datasetApi<Op extends Operation>(transport: Transport, op: Op, baseUrl: string): PointDatasetApi<Op> {
+  const call = (params: object | undefined, options: CallOptions | undefined, format: string, as: 'json' | 'text' | 'stream' = 'json') =>
+    callOperation(transport, op, { ...params, format }, options, as);
+  const path = describeOperation(op, undefined).url;
+
+  async function* pages(params: object | undefined, options: PagesOptions = {}) {
+    const { prefetch = false, ...callOptions } = options;
+    const caller = callOptions.signal;
+    // The iterator's own signal: the caller's, and the loop being left (which cancels a prefetch).
+    const stop = new AbortController();
+    const follow = () => stop.abort(caller?.reason);
+    if (caller?.aborted) follow();
+    else caller?.addEventListener('abort', follow, { once: true });
+    const fetchPage = (cursor: string | undefined) => {
+      const pending = call({ ...params, cursor }, { ...callOptions, signal: stop.signal }, 'json');
+      pending.catch(() => undefined); // reported when awaited; a prefetch never awaited must not be unhandled
+      return pending;
+    };
+    const seen = new Set<string>();
+    try {
+      let next = fetchPage((params as { cursor?: string } | undefined)?.cursor);
+      for (;;) {
+        const page = await next;
+        const cursor: string | undefined = page.next_cursor ?? undefined;
+        // A cursor seen before would fetch a page twice and never end: refuse instead.
+        if (cursor !== undefined && seen.has(cursor)) throw new LakefrontError(`The server repeated cursor ${cursor}`);
+        if (cursor !== undefined) seen.add(cursor);
+        if (cursor !== undefined && prefetch) next = fetchPage(cursor);
+        throwIfAborted(caller);
+        yield page;
+        if (cursor === undefined) return;
+        if (!prefetch) next = fetchPage(cursor);
+      }
+    } finally {
+      stop.abort();
+      caller?.removeEventListener('abort', follow);
+    }
+  }
+
+  const list = (params: object | undefined, options: CallOptions | undefined) => call(params, options, 'json');
   return {
-    list: (params, options) => call(params, options, 'json'),
+    list,
+    pages,
     geojson: (params, options) => call(params, options, 'geojson'),
     csv: (params, options) => call(params, options, 'csv', 'text'),
     csvStream: (params, options) => call(params, options, 'csv', 'stream'),
     ndjsonStream: (params, options) => call(params, options, 'ndjson', 'stream'),
+    async *ndjson(params, options) {
+      yield* readNdjson(await call(params, options, 'ndjson', 'stream'), options?.signal);
+    },
     async *rows(params, options = {}) {
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      do {
-        throwIfAborted(options.signal);
-        const page = await call({ limit: ROWS_PAGE_SIZE, ...params, cursor }, options, 'json');
+      for await (const page of pages({ limit: ROWS_PAGE_SIZE, ...params }, options)) {
         for (const row of page.data) {
           throwIfAborted(options.signal);
           yield row;
         }
-        cursor = page.next_cursor ?? undefined;
-        // A cursor seen before would fetch a page twice and never end: refuse instead.
-        if (cursor !== undefined && seen.has(cursor)) throw new LakefrontError(`The server repeated cursor ${cursor}`);
-        if (cursor !== undefined) seen.add(cursor);
-      } while (cursor !== undefined);
+      }
     },
-  };
+    queryOptions: (params, options) => ({
+      queryKey: queryKeyOf(baseUrl, path, 'list', params),
+      queryFn: ({ signal }) => list(params, { ...options, signal }),
+    }),
+    infiniteQueryOptions: (params, options) => ({
+      queryKey: queryKeyOf(baseUrl, path, 'pages', params),
+      queryFn: ({ signal, pageParam }) => list({ ...params, cursor: pageParam ?? undefined }, { ...options, signal }),
+      initialPageParam: null,
+      getNextPageParam: (lastPage) => (lastPage as unknown as { next_cursor: string | null }).next_cursor,
+    }),
+  } as PointDatasetApi<Op>;
 }

@@ -1,9 +1,33 @@
 // Public entry of @lakefront/sdk: the hand-written facade, its errors, and the spec's types.
-// The generated client (./generated) is an implementation detail and is not exported.
-export { createLakefront, type EndpointApi, type Lakefront, type LakefrontOptions } from './lakefront.js';
-export { LakefrontAbortError, LakefrontError, LakefrontNetworkError, type ParameterProblem } from './errors.js';
+// The generated client (./generated) is an implementation detail; its operation functions are
+// exported from '@lakefront/sdk/operations' only as handles for `dataset()` and `endpoint()`.
+export { createLakefront, type Lakefront } from './lakefront.js';
+export {
+  createLakefrontClient,
+  dataset,
+  DEFAULT_TIMEOUT_MS,
+  endpoint,
+  type EndpointApi,
+  type EndpointCall,
+  type LakefrontClient,
+  type LakefrontOptions,
+} from './client.js';
+export {
+  LakefrontAbortError,
+  LakefrontError,
+  LakefrontInvalidRequestError,
+  LakefrontNetworkError,
+  LakefrontNotFoundError,
+  LakefrontRateLimitError,
+  LakefrontServerError,
+  LakefrontTimeoutError,
+  type ParameterProblem,
+} from './errors.js';
 export type { RetryOptions } from './retry.js';
-export type { CallOptions, ParamsOf, ResultOf } from './operation.js';
-export type { DatasetApi, DatasetApiOf, FeaturesOf, ListParams, PageOf, PointDatasetApi, RowOf, RowsParams } from './dataset.js';
+export type { CallOptions, RequestContext, ResponseContext } from './transport.js';
+export type { ParamsOf, ResultOf } from './operation.js';
+export type { InfiniteQueryOptions, LakefrontQueryKey, QueryOptions } from './query.js';
+export type { DatasetApi, DatasetApiOf, FeaturesOf, FieldOf, FieldsParam, ListParams, PageOf, PagesOptions, PointDatasetApi, RowOf, RowsParams } from './dataset.js';
 export type { CamelCase, CamelKeys } from './naming.js';
 export type * from './generated/types.gen.js';
+export type * from './generated/params.gen.js';

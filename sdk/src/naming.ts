@@ -15,12 +15,17 @@ export function toWireName(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
-/** Facade parameters → the generated client's query object; undefined values are dropped. */
+/**
+ * Facade parameters → the generated client's query object. Undefined values and empty lists are
+ * dropped (no filter, as the API reads an absent one); a single value of a list is sent as is,
+ * which is how the API reads a one-element list.
+ */
 export function toWireQuery(params: object | undefined): Record<string, unknown> | undefined {
   if (!params) return undefined;
   const query: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined) query[toWireName(name)] = value;
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    query[toWireName(name)] = value;
   }
   return query;
 }
