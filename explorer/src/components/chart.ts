@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import { bucketStarts, fittingBucket, nextBucket, type TimeBucket } from '../buckets.js';
 import type { DatasetInfo } from '../catalog.js';
 import { loadExtent } from '../extent.js';
@@ -9,7 +9,8 @@ import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
 import type { ChartView, ViewState } from '../state.js';
 
-const WIDTH = 640;
+/** The drawing's width before the first measure; then it is the element's own width, so text keeps its size. */
+const DEFAULT_WIDTH = 640;
 const HEIGHT = 200;
 const PLOT = { left: 44, right: 8, top: 10, bottom: 26 };
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -95,6 +96,7 @@ export function Chart({ dataset, state, onRange, onView }: Props) {
 function Bars({ series, brushable, onRange }: { series: Series | undefined; brushable: boolean; onRange: Props['onRange'] }) {
   const svg = useRef<SVGSVGElement>(null);
   const [brush, setBrush] = useState<[number, number] | null>(null);
+  const WIDTH = useWidth(svg);
   const bars = series?.bars ?? [];
   const max = Math.max(1, ...bars.map((bar) => bar.count));
   const plotWidth = WIDTH - PLOT.left - PLOT.right;
@@ -122,7 +124,8 @@ function Bars({ series, brushable, onRange }: { series: Series | undefined; brus
     if (first?.range && last?.range) onRange(first.range[0], last.range[1]);
   };
 
-  const ticks = tickIndexes(bars.length);
+  // A date label takes about 75 px: as many as fit.
+  const ticks = tickIndexes(bars.length, Math.max(2, Math.min(5, Math.floor(plotWidth / 75))));
   return html`
     <svg
       ref=${svg}
@@ -168,10 +171,28 @@ function Bars({ series, brushable, onRange }: { series: Series | undefined; brus
   `;
 }
 
-/** At most five labelled bars, evenly spread, the first and last included. */
-function tickIndexes(count: number): number[] {
+/** Every bar when few (weekdays, or short labels), else `most` evenly spread, first and last included. */
+function tickIndexes(count: number, most: number): number[] {
   if (count <= 7) return Array.from({ length: count }, (_, index) => index);
-  const every = (count - 1) / 4;
-  return [0, 1, 2, 3, 4].map((tick) => Math.round(tick * every));
+  const every = (count - 1) / (most - 1);
+  return Array.from({ length: most }, (_, tick) => Math.round(tick * every));
 }
 
+
+/** The element's width in CSS pixels, following resizes. */
+function useWidth(ref: MutableRef<SVGSVGElement | null>): number {
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return undefined;
+    const measure = () => {
+      const measured = Math.round(element.getBoundingClientRect().width);
+      if (measured > 0) setWidth(measured);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return width;
+}

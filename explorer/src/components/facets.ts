@@ -80,7 +80,7 @@ function FacetList({ dataset, state, column, onToggle }: Props & { column: strin
           </li>`;
         })}
       </ul>
-      ${facet.data?.truncated && html`<p class="muted">Top ${TOP_VALUES} values.</p>`}
+      ${facet.data?.truncated && html`<p class="muted">More values not shown.</p>`}
     </section>
   `;
 }
