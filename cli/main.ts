@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve.js';
 import { enrichCommand } from './commands/enrich.js';
 import { syncCommand, type SyncCommandOptions } from './commands/sync.js';
 import { statusCommand } from './commands/status.js';
+import { checkCommand } from './commands/check.js';
 import { parseInterval } from './interval.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -72,6 +73,15 @@ program
   .option('--json', 'print JSON instead of a table')
   // The table (or JSON) is the whole output: only warnings and errors are logged.
   .action(async (options: { json?: boolean }) => statusCommand(context('warn'), options));
+
+program
+  .command('check')
+  .description("compare each dataset's columns on the portal (/api/views/{id}.json) with its definition; exit 1 on drift")
+  .argument('[datasets...]', 'dataset keys (default: every dataset)')
+  .addHelpText('after', DATASET_KEYS)
+  .action(async (keys: string[]) => {
+    process.exitCode = await checkCommand(context('warn'), keys);
+  });
 
 function positiveInteger(text: string): number {
   const value = Number(text);
