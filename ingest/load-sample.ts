@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { datasets as allDatasets, type DatasetDefinition } from '../core/datasets/index.js';
 import type { Database } from '../core/db/connect.js';
+import { bumpDataVersion } from '../core/db/data-version.js';
 import type { Logger } from '../core/log.js';
 import { refreshRollups } from '../core/reports/rollups.js';
 import { pointDatasets, recomputeEnrichment } from './enrich/recompute.js';
@@ -59,6 +60,8 @@ export async function loadSample(
       })
       .onConflict(['dataset', 'source_id'])
       .merge(['rows_total', 'last_started_at', 'last_success_at', 'last_duration_ms', 'last_error']);
+    // The API's ETags follow this (core/db/data-version.ts).
+    await bumpDataVersion(trx, [dataset.key]);
   });
   log.info({ dataset: dataset.key, rows: rows.length, origin: dataset.sample.origin }, 'loaded bundled sample');
   return { dataset: dataset.key, rows: rows.length, skipped: false };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { datasets as allDatasets, GEO_COLUMNS, SQL_TYPES, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { bumpDataVersion } from '../../core/db/data-version.js';
 import { ident } from '../../core/db/sql-ident.js';
 import type { Logger } from '../../core/log.js';
 import { RowEnricher } from './row-enricher.js';
@@ -43,6 +44,8 @@ export async function recomputeEnrichment(
     if (!dataset.point) throw new Error(`dataset "${dataset.key}" has no coordinates to enrich`);
     const started = Date.now();
     const summary = await recomputeDataset(db.knex, dataset, enricher, options.batchSize ?? 5000);
+    // The API's ETags follow this (core/db/data-version.ts): only when a geo column changed.
+    if (summary.updated > 0) await bumpDataVersion(db.knex, [dataset.key]);
     options.log?.info({ ...summary, ms: Date.now() - started }, 'recomputed geo columns');
     summaries.push(summary);
   }

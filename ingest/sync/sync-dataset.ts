@@ -1,5 +1,6 @@
 import { sourceIdsOf, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { bumpDataVersion } from '../../core/db/data-version.js';
 import type { Logger } from '../../core/log.js';
 import { recordIngestSummary } from '../../core/metrics.js';
 import { SocrataError } from '../socrata/errors.js';
@@ -90,6 +91,11 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
     summary.unreachable = error instanceof SocrataError && (error.failure === 'network' || error.failure === 'unreachable');
     log[options.quiet ? 'debug' : 'error']({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
   } finally {
+    // The API's ETags follow this (core/db/data-version.ts), also after a failure: the pages
+    // written before it are served. A sync that read and deleted nothing keeps them.
+    if (summary.sources.some((source) => source.rowsRead > 0 || source.deleted > 0)) {
+      await bumpDataVersion(db.knex, [dataset.key]).catch((error: unknown) => log.warn({ dataset: dataset.key }, `could not move the data version: ${safeMessage(error, options)}`));
+    }
     try {
       await release();
     } catch (error) {

@@ -6,7 +6,8 @@ import { schemaExampleRows } from '../../core/test/schema-example-rows.js';
 import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
-import { SYNC_TIME_REUSE_MS } from '../src/datasets-api/freshness.js';
+import { bumpDataVersion } from '../../core/db/data-version.js';
+import { DATA_VERSION_REUSE_MS } from '../src/datasets-api/freshness.js';
 import { listen } from '../src/listen.js';
 import { startServer, type LiveServer } from './helpers.js';
 import { insertSodaRows, parseCsv, seededRandom } from './seed-rows.js';
@@ -206,7 +207,7 @@ describe('GET /v1/{dataset}', () => {
     expect((await server.get('/v1/population?format=geojson')).status).toBe(400);
   });
 
-  it('answers 304 to a current If-None-Match and a new ETag after a sync', async () => {
+  it('answers 304 to a current If-None-Match and a new ETag after a write', async () => {
     const first = await server.get('/v1/crimes?limit=1');
     const etag = first.headers.get('etag')!;
     expect(first.headers.get('cache-control')).toMatch(/max-age/);
@@ -215,9 +216,9 @@ describe('GET /v1/{dataset}', () => {
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
     expect((await server.get('/v1/crimes?limit=2', { 'if-none-match': etag })).status).toBe(200);
-    await server.db.knex('lakefront.sync_state').where({ dataset: 'crimes' }).update({ last_success_at: new Date(Date.now() + 60_000).toISOString() });
-    // The server reuses its read of the sync time for this long.
-    await new Promise((resolve) => setTimeout(resolve, SYNC_TIME_REUSE_MS + 50));
+    await bumpDataVersion(server.db.knex, ['crimes']);
+    // The server reuses its read of the data version for this long.
+    await new Promise((resolve) => setTimeout(resolve, DATA_VERSION_REUSE_MS + 50));
     const afterSync = await server.get('/v1/crimes?limit=1', { 'if-none-match': etag });
     expect(afterSync.status).toBe(200);
     expect(afterSync.headers.get('etag')).not.toBe(etag);

@@ -7,7 +7,7 @@ import { syncOptions } from '../../ingest/test/helpers.js';
 import { serveFixture } from '../../testing/fixture-data.js';
 import { capturingLogger } from '../../testing/log-capture.js';
 import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
-import { SYNC_TIME_REUSE_MS } from '../src/datasets-api/freshness.js';
+import { DATA_VERSION_REUSE_MS } from '../src/datasets-api/freshness.js';
 import { startServer, type LiveServer } from './helpers.js';
 
 let soda: SodaTestServer;
@@ -35,8 +35,8 @@ it('a sync refreshes the report rollups through the afterSync hook', async () =>
   expect(stored.length).toBeGreaterThan(6000);
   const expected = new Map<string, number>();
   for (const row of stored) expected.set(`${row.geo_zip}|${row.primary_type}`, (expected.get(`${row.geo_zip}|${row.primary_type}`) ?? 0) + 1);
-  // The sync time behind the ETag is reused for SYNC_TIME_REUSE_MS: a sync this quick ends inside that window.
-  await new Promise((resolve) => setTimeout(resolve, SYNC_TIME_REUSE_MS + 50));
+  // The data version behind the ETag is reused for DATA_VERSION_REUSE_MS: a sync this quick ends inside that window.
+  await new Promise((resolve) => setTimeout(resolve, DATA_VERSION_REUSE_MS + 50));
   const after = await server.get(report);
   expect(new Map(after.body.data.map((row: { zip: string; primary_type: string; count: number }) => [`${row.zip}|${row.primary_type}`, row.count]))).toEqual(expected);
   expect(after.headers.get('etag')).not.toBe(before);

@@ -1,11 +1,13 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
+import { bumpDataVersion } from '../../core/db/data-version.js';
 import { mapSodaRow, type DbValue, type SodaRow } from '../../ingest/soda-values.js';
 
 /**
  * Inserts rows given in the portal's wire format (SODA JSON) through the same mapping the sync
  * uses, for datasets without a bundled sample. `extra` sets columns the portal never sends, such
- * as `geo_zip`. Records a successful sync so the rows have a Last-Modified.
+ * as `geo_zip`. Records a successful sync and moves the data version, as a writer does, so the
+ * rows have a Last-Modified.
  */
 export async function insertSodaRows(
   db: Database,
@@ -23,6 +25,7 @@ export async function insertSodaRows(
     .insert({ dataset: dataset.key, source_id: sourceId, rows_total: rows.length, last_success_at: new Date().toISOString() })
     .onConflict(['dataset', 'source_id'])
     .merge(['rows_total', 'last_success_at']);
+  await bumpDataVersion(db.knex, [dataset.key]);
 }
 
 /** A small deterministic generator, so failures reproduce. */

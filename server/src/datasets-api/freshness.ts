@@ -2,44 +2,57 @@ import { hash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 
-/** Responses may be reused for a minute; a sync changes the validators, so revalidation is cheap. */
+/** Responses may be reused for a minute; a write changes the validators, so revalidation is cheap. */
 const CACHE_CONTROL = 'public, max-age=60';
 
 /**
- * How long a read of the sync time is reused. Syncs are minutes apart; without this every request
- * would pay a second database round trip just to compute its ETag. Validators therefore follow
- * a sync within this many milliseconds.
+ * How long a read of the data version is reused. Writes are minutes apart; without this every
+ * request would pay a second database round trip just to compute its ETag. Validators therefore
+ * follow a write within this many milliseconds.
  */
-export const SYNC_TIME_REUSE_MS = 1_000;
+export const DATA_VERSION_REUSE_MS = 1_000;
 
-const syncTimes = new WeakMap<Knex, Map<string, { at: Promise<Date | null>; until: number }>>();
+/** What the served bytes of some datasets depend on: their data version, and when it last moved. */
+export interface DataVersion {
+  /** Changes exactly when a writer changed the datasets (core/db/data-version.ts). */
+  readonly version: string;
+  readonly changedAt: Date;
+}
 
-/** When the datasets' last successful sync (or sample load) finished; null if never. */
-export function lastSyncOf(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
-  let cache = syncTimes.get(knex);
-  if (!cache) syncTimes.set(knex, (cache = new Map()));
-  const key = datasetKeys.join(',');
+const versions = new WeakMap<Knex, Map<string, { at: Promise<DataVersion | null>; until: number }>>();
+
+/** The data version of the datasets (version keys, see core/db/data-version.ts); null if never written. */
+export function dataVersionOf(knex: Knex, keys: readonly string[]): Promise<DataVersion | null> {
+  let cache = versions.get(knex);
+  if (!cache) versions.set(knex, (cache = new Map()));
+  const key = keys.join(',');
   const cached = cache.get(key);
   if (cached && cached.until > Date.now()) return cached.at;
-  const at = readLastSync(knex, datasetKeys);
-  cache.set(key, { at, until: Date.now() + SYNC_TIME_REUSE_MS });
+  const at = readDataVersion(knex, keys);
+  cache.set(key, { at, until: Date.now() + DATA_VERSION_REUSE_MS });
   // A failed read is not reused.
   at.catch(() => cache.delete(key));
   return at;
 }
 
-async function readLastSync(knex: Knex, datasetKeys: readonly string[]): Promise<Date | null> {
-  const row = (await knex('api.sync_state').whereIn('dataset', datasetKeys).max({ at: 'last_success_at' }).first()) as { at: string | null } | undefined;
-  return row?.at ? new Date(row.at) : null;
+async function readDataVersion(knex: Knex, keys: readonly string[]): Promise<DataVersion | null> {
+  // Every key's version, so a write to any one of them changes the whole.
+  const row = (await knex('api.data_version')
+    .whereIn('dataset', keys)
+    .first(knex.raw(`string_agg(version::text, '.' ORDER BY dataset) AS version`), knex.raw('max(changed_at) AS changed_at'))) as
+    | { version: string | null; changed_at: string | Date | null }
+    | undefined;
+  return row?.version && row.changed_at ? { version: row.version, changedAt: new Date(row.changed_at) } : null;
 }
 
 /**
  * Sets `ETag`, `Last-Modified`, `Cache-Control` and `Vary`, and answers 304 when the client's
- * copy is current. The ETag covers the data version (last sync), the URL and the chosen format,
+ * copy is current. The ETag covers the data version, the URL and the chosen format,
  * so any change of query, format or data yields a new one. Returns true when a 304 was sent.
  */
-export function answerFromCache(req: Request, res: Response, lastSync: Date | null, variant: string): boolean {
-  const version = lastSync ? lastSync.toISOString() : 'never-loaded';
+export function answerFromCache(req: Request, res: Response, data: DataVersion | null, variant: string): boolean {
+  const lastSync = data?.changedAt ?? null;
+  const version = data ? data.version : 'never-loaded';
   const tag = `W/"${hash('sha1', `${version}\n${req.originalUrl}\n${variant}`, 'base64url').slice(0, 27)}"`;
   res.setHeader('ETag', tag);
   res.setHeader('Cache-Control', CACHE_CONTROL);

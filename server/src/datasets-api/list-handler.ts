@@ -7,7 +7,7 @@ import { JsonText, RESPONDED, type Handler, type OperationId } from '../operatio
 import { queryParamsOf } from '../query-params.js';
 import { exportRows } from './export-stream.js';
 import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
-import { answerFromCache, lastSyncOf } from './freshness.js';
+import { answerFromCache, dataVersionOf } from './freshness.js';
 import { filteredRows, readJsonPage, readListRequest, readPage, type ListRequest } from './list-query.js';
 import { listSurface, type ListSurface } from '../../../core/datasets/list-surface.js';
 
@@ -25,7 +25,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     const format = chooseFormat(req, query.format as string | undefined, Boolean(surface.point));
     const base = readListRequest(surface, query);
     const request: ListRequest = format === 'geojson' && surface.point ? { ...base, extraColumns: [surface.point.latitude, surface.point.longitude] } : base;
-    if (answerFromCache(req, res, await lastSyncOf(db.knex, [dataset.key]), format)) return RESPONDED;
+    if (answerFromCache(req, res, await dataVersionOf(db.knex, [dataset.key]), format)) return RESPONDED;
     if (isHead(res)) {
       // Status, type and validators are known without reading a row: a HEAD runs no query and no
       // export. Link and X-Total-Count, which only the rows can tell, are left out (RFC 9110 9.3.2).

@@ -1,15 +1,17 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { Database } from '../../../core/db/connect.js';
-import { answerFromCache, lastSyncOf } from '../datasets-api/freshness.js';
+import { rollupsVersionKey } from '../../../core/db/data-version.js';
+import { answerFromCache, dataVersionOf } from '../datasets-api/freshness.js';
 import { JsonText, type OperationId } from '../operations.js';
 
 /**
- * Reports change only when a source dataset syncs: they get the same ETag / Last-Modified /
- * 304 handling as the lists. Returns true when a 304 has been sent.
+ * Reports change when a source dataset is written or its rollups are refreshed: they get the same
+ * ETag / Last-Modified / 304 handling as the lists, keyed on both versions. Returns true when a
+ * 304 has been sent.
  */
 export async function reportNotModified(db: Database, req: Request, res: Response, sources: readonly string[]): Promise<boolean> {
-  return answerFromCache(req, res, await lastSyncOf(db.knex, sources), 'json');
+  return answerFromCache(req, res, await dataVersionOf(db.knex, [...sources, ...sources.map(rollupsVersionKey)]), 'json');
 }
 
 /**
