@@ -3,6 +3,7 @@ import { communityAreas } from './community-areas.js';
 import { crimes } from './crimes.js';
 import { ctaStationEntries } from './cta-station-entries.js';
 import { ctaStops } from './cta-stops.js';
+import { foodInspections } from './food-inspections.js';
 import { population } from './population.js';
 import { rideshareTrips } from './rideshare-trips.js';
 import { serviceRequests } from './service-requests.js';
@@ -30,6 +31,7 @@ export const datasets: readonly DatasetDefinition[] = [
   rideshareTrips,
   ctaStationEntries,
   ctaStops,
+  foodInspections,
 ];
 
 export function findDataset(key: string): DatasetDefinition | undefined {

@@ -4,7 +4,8 @@ import { bumpDataVersion, rollupsVersionKey } from '../db/data-version.js';
 
 /**
  * The reports' materialized views (migrations 202611270900-report-rollups,
- * 202611270910-crime-rollups-clustered and 202611271200-crimes-zip-type-year), in refresh order: a
+ * 202611270910-crime-rollups-clustered, 202611271200-crimes-zip-type-year and
+ * 202612062200-food-inspections), in refresh order: a
  * view comes after the views it reads. `sources` are the dataset keys whose tables feed it,
  * directly or through an earlier view.
  */
@@ -21,6 +22,7 @@ export const ROLLUPS: readonly { readonly view: string; readonly sources: readon
   { view: 'api.traffic_crashes_monthly', sources: ['traffic-crashes'] },
   { view: 'api.trips_monthly', sources: ['taxi-trips', 'rideshare-trips'] },
   { view: 'api.cta_station_entries_monthly', sources: ['cta-station-entries'] },
+  { view: 'api.food_inspections_monthly', sources: ['food-inspections'] },
 ];
 
 /**

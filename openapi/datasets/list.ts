@@ -62,6 +62,9 @@ function listParts(dataset: DatasetDefinition): SpecParts {
       description: `Only rows whose \`${filter.parameter}\`${on} is one of these values, comma-separated.`,
       style: 'form',
       explode: false,
+      // Portal categories hold reserved characters (`Risk 1 (High)`) that encodeURIComponent, and
+      // so every generated client, sends unencoded; without this the validator refuses them.
+      ...(items.type === 'string' ? { allowReserved: true } : {}),
       schema: { type: 'array', minItems: 1, maxItems: 100, items },
     });
   }

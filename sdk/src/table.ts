@@ -12,6 +12,7 @@ import {
   getCrimesPerCapita,
   getCrimeTrends,
   getCtaStationRidesMonthly,
+  getFoodInspectionsMonthly,
   getServiceRequestsByType,
   getTrafficCrashesMonthly,
   getTripsByCommunityArea,
@@ -30,6 +31,7 @@ export const REPORT_OPERATIONS = {
   trafficCrashesMonthly: getTrafficCrashesMonthly,
   tripsByCommunityArea: getTripsByCommunityArea,
   ctaStationEntriesMonthly: getCtaStationRidesMonthly,
+  foodInspectionsMonthly: getFoodInspectionsMonthly,
 } as const;
 
 /** `lf.boundaries.<key>()`: the areas behind `geo_zip` and `geo_community_area`, as GeoJSON (`GET /v1/boundaries/...`). */

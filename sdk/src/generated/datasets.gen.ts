@@ -6,6 +6,7 @@ import {
   listCrimes,
   listCtaStationEntries,
   listCtaStops,
+  listFoodInspections,
   listPopulation,
   listRideshareTrips,
   listServiceRequests,
@@ -27,4 +28,5 @@ export const DATASET_OPERATIONS = {
   rideshareTrips: listRideshareTrips,
   ctaStationEntries: listCtaStationEntries,
   ctaStops: listCtaStops,
+  foodInspections: listFoodInspections,
 } as const;

@@ -784,6 +784,81 @@ export type CtaStopPage = {
 };
 
 /**
+ * One row of Food Inspections. Every column is present unless `fields` selects fewer; the key (`inspection_id`) always is.
+ */
+export type FoodInspection = {
+    /**
+     * Unique identifier of the inspection.
+     */
+    inspection_id: number;
+    /**
+     * Doing-business-as name of the establishment.
+     */
+    dba_name?: string | null;
+    /**
+     * The name the public knows the establishment by.
+     */
+    aka_name?: string | null;
+    /**
+     * Business license number of the establishment (the portal field ends in `_`).
+     */
+    license_?: string | null;
+    /**
+     * Restaurant, Grocery Store, School, Bakery, …
+     */
+    facility_type?: string | null;
+    /**
+     * Risk category: `Risk 1 (High)`, `Risk 2 (Medium)`, `Risk 3 (Low)` or `All`.
+     */
+    risk?: string | null;
+    address?: string | null;
+    city?: string | null;
+    state?: string | null;
+    /**
+     * ZIP code as entered (the `zip` filter reads the computed `geo_zip`).
+     */
+    zip?: string | null;
+    /**
+     * Day of the inspection (midnight, Chicago local time).
+     */
+    inspection_date?: LocalDateTime | null;
+    /**
+     * Canvass, License, Complaint, their re-inspections, …
+     */
+    inspection_type?: string | null;
+    /**
+     * Pass, Pass w/ Conditions, Fail, Out of Business, No Entry, Not Ready, Business Not Located.
+     */
+    results?: string | null;
+    /**
+     * Violations cited, with the inspector's comments, separated by `|`.
+     */
+    violations?: string | null;
+    latitude?: number | null;
+    longitude?: number | null;
+    /**
+     * ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP.
+     */
+    geo_zip?: string | null;
+    /**
+     * Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area.
+     */
+    geo_community_area?: number | null;
+};
+
+export type FoodInspectionPage = {
+    data: Array<FoodInspection>;
+    /**
+     * Pass as `cursor` for the next page; `null` on the last page.
+     */
+    next_cursor: string | null;
+    /**
+     * Rows matching the filters (only with `count=exact`).
+     */
+    total?: number;
+};
+
+/**
  * A page of rows as GeoJSON Point features (RFC 7946); a row without coordinates has a `null` geometry.
  */
 export type PointFeatureCollection = {
@@ -949,6 +1024,29 @@ export type CtaStationRidesMonthlyReport = {
         stationname: string | null;
         month: LocalDate;
         rides: number;
+    }>;
+};
+
+export type FoodInspectionsMonthlyReport = {
+    data: Array<{
+        community_area: number;
+        month: LocalDate;
+        /**
+         * Every inspection in the month, whatever its result.
+         */
+        inspections: number;
+        /**
+         * Inspections with a verdict (`Pass`, `Pass w/ Conditions`, `Fail`).
+         */
+        graded: number;
+        /**
+         * Inspections whose result is `Fail`.
+         */
+        failures: number;
+        /**
+         * `failures / graded`, three decimals; `null` when no inspection was graded.
+         */
+        failure_rate: number | null;
     }>;
 };
 
@@ -2052,6 +2150,105 @@ export type ListCtaStopsResponses = {
 
 export type ListCtaStopsResponse = ListCtaStopsResponses[keyof ListCtaStopsResponses];
 
+export type ListFoodInspectionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows per page.
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * `exact` adds `total`, the number of rows matching the filters (costs a count query).
+         */
+        count?: 'exact';
+        /**
+         * Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features.
+         */
+        format?: 'json' | 'csv' | 'ndjson' | 'geojson';
+        /**
+         * Columns to return, comma-separated (default: all).
+         */
+        fields?: Array<'inspection_id' | 'dba_name' | 'aka_name' | 'license_' | 'facility_type' | 'risk' | 'address' | 'city' | 'state' | 'zip' | 'inspection_date' | 'inspection_type' | 'results' | 'violations' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sort order, on an indexed column; `-` means descending. Default `-inspection_date`.
+         */
+        order?: '-inspection_date' | 'inspection_date' | 'inspection_id' | '-inspection_id';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `results` is one of these values, comma-separated.
+         */
+        results?: Array<string>;
+        /**
+         * Only rows whose `risk` is one of these values, comma-separated.
+         */
+        risk?: Array<string>;
+        /**
+         * Only rows whose `facility_type` is one of these values, comma-separated.
+         */
+        facility_type?: Array<string>;
+        /**
+         * Only rows whose `inspection_type` is one of these values, comma-separated.
+         */
+        inspection_type?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/food-inspections';
+};
+
+export type ListFoodInspectionsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type ListFoodInspectionsError = ListFoodInspectionsErrors[keyof ListFoodInspectionsErrors];
+
+export type ListFoodInspectionsResponses = {
+    /**
+     * Rows of Food Inspections.
+     */
+    200: FoodInspectionPage;
+};
+
+export type ListFoodInspectionsResponse = ListFoodInspectionsResponses[keyof ListFoodInspectionsResponses];
+
 export type GetCrimesByZipData = {
     body?: never;
     path?: never;
@@ -2395,6 +2592,48 @@ export type GetCtaStationRidesMonthlyResponses = {
 };
 
 export type GetCtaStationRidesMonthlyResponse = GetCtaStationRidesMonthlyResponses[keyof GetCtaStationRidesMonthlyResponses];
+
+export type GetFoodInspectionsMonthlyData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only these community areas (1-77), comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        from?: LocalDateInput;
+        /**
+         * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+         */
+        to?: LocalDateInput;
+    };
+    url: '/v1/reports/food-inspections/monthly';
+};
+
+export type GetFoodInspectionsMonthlyErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type GetFoodInspectionsMonthlyError = GetFoodInspectionsMonthlyErrors[keyof GetFoodInspectionsMonthlyErrors];
+
+export type GetFoodInspectionsMonthlyResponses = {
+    /**
+     * One row per community area and month.
+     */
+    200: FoodInspectionsMonthlyReport;
+};
+
+export type GetFoodInspectionsMonthlyResponse = GetFoodInspectionsMonthlyResponses[keyof GetFoodInspectionsMonthlyResponses];
 
 export type GetZipCodeBoundariesData = {
     body?: never;

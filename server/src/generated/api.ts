@@ -244,6 +244,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/food-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Food Inspections
+         * @description Food Inspections (portal `4ijn-s7e5`), ordered by `-inspection_date` unless `order` says otherwise. Filter `from`/`to` on `inspection_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
+         */
+        get: operations["listFoodInspections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/crimes/by-zip": {
         parameters: {
             query?: never;
@@ -406,6 +426,29 @@ export interface paths {
          * @description Station entries summed per station and month. `from`/`to` select months by their first day.
          */
         get: operations["getCtaStationRidesMonthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/food-inspections/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Food inspections and failure rate per community area per month
+         * @description Inspections with `inspection_date` in each month per community area (Lakefront's
+         *     `geo_community_area`, from the inspection's coordinates). `graded` counts the inspections that
+         *     reached a verdict (`Pass`, `Pass w/ Conditions`, `Fail`); `failure_rate` is `failures / graded`
+         *     (three decimals, `null` when none was graded). `from`/`to` select months by their first day.
+         */
+        get: operations["getFoodInspectionsMonthly"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1014,6 +1057,47 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One row of Food Inspections. Every column is present unless `fields` selects fewer; the key (`inspection_id`) always is. */
+        FoodInspection: {
+            /** @description Unique identifier of the inspection. */
+            inspection_id: number;
+            /** @description Doing-business-as name of the establishment. */
+            dba_name?: string | null;
+            /** @description The name the public knows the establishment by. */
+            aka_name?: string | null;
+            /** @description Business license number of the establishment (the portal field ends in `_`). */
+            license_?: string | null;
+            /** @description Restaurant, Grocery Store, School, Bakery, … */
+            facility_type?: string | null;
+            /** @description Risk category: `Risk 1 (High)`, `Risk 2 (Medium)`, `Risk 3 (Low)` or `All`. */
+            risk?: string | null;
+            address?: string | null;
+            city?: string | null;
+            state?: string | null;
+            /** @description ZIP code as entered (the `zip` filter reads the computed `geo_zip`). */
+            zip?: string | null;
+            /** @description Day of the inspection (midnight, Chicago local time). */
+            inspection_date?: components["schemas"]["LocalDateTime"] | null;
+            /** @description Canvass, License, Complaint, their re-inspections, … */
+            inspection_type?: string | null;
+            /** @description Pass, Pass w/ Conditions, Fail, Out of Business, No Entry, Not Ready, Business Not Located. */
+            results?: string | null;
+            /** @description Violations cited, with the inspector's comments, separated by `|`. */
+            violations?: string | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            /** @description ZIP code whose boundary contains the point, computed by Lakefront from the coordinates (not the portal's); null without coordinates or outside every ZIP. */
+            geo_zip?: string | null;
+            /** @description Community area (1-77) whose boundary contains the point, computed by Lakefront from the coordinates; null without coordinates or outside every area. */
+            geo_community_area?: number | null;
+        };
+        FoodInspectionPage: {
+            data: components["schemas"]["FoodInspection"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor: string | null;
+            /** @description Rows matching the filters (only with `count=exact`). */
+            total?: number;
+        };
         /** @description A page of rows as GeoJSON Point features (RFC 7946); a row without coordinates has a `null` geometry. */
         PointFeatureCollection: {
             /** @constant */
@@ -1155,6 +1239,20 @@ export interface components {
                 stationname: string | null;
                 month: components["schemas"]["LocalDate"];
                 rides: number;
+            }[];
+        };
+        FoodInspectionsMonthlyReport: {
+            data: {
+                community_area: number;
+                month: components["schemas"]["LocalDate"];
+                /** @description Every inspection in the month, whatever its result. */
+                inspections: number;
+                /** @description Inspections with a verdict (`Pass`, `Pass w/ Conditions`, `Fail`). */
+                graded: number;
+                /** @description Inspections whose result is `Fail`. */
+                failures: number;
+                /** @description `failures / graded`, three decimals; `null` when no inspection was graded. */
+                failure_rate: number | null;
             }[];
         };
     };
@@ -1387,6 +1485,22 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["CtaStopPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Rows of Food Inspections. */
+        FoodInspectionList: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FoodInspectionPage"];
                 "text/csv": string;
                 "application/x-ndjson": string;
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
@@ -2072,6 +2186,67 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listFoodInspections: {
+        parameters: {
+            query?: {
+                /** @description Rows per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `exact` adds `total`, the number of rows matching the filters (costs a count query). */
+                count?: components["parameters"]["Count"];
+                /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given; `geojson` is one page of Point features. */
+                format?: components["parameters"]["PointListFormat"];
+                /** @description Columns to return, comma-separated (default: all). */
+                fields?: ("inspection_id" | "dba_name" | "aka_name" | "license_" | "facility_type" | "risk" | "address" | "city" | "state" | "zip" | "inspection_date" | "inspection_type" | "results" | "violations" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-inspection_date`. */
+                order?: "-inspection_date" | "inspection_date" | "inspection_id" | "-inspection_id";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `results` is one of these values, comma-separated. */
+                results?: string[];
+                /** @description Only rows whose `risk` is one of these values, comma-separated. */
+                risk?: string[];
+                /** @description Only rows whose `facility_type` is one of these values, comma-separated. */
+                facility_type?: string[];
+                /** @description Only rows whose `inspection_type` is one of these values, comma-separated. */
+                inspection_type?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FoodInspectionList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getCrimesByZip: {
         parameters: {
             query: {
@@ -2557,6 +2732,64 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CtaStationRidesMonthlyReport"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getFoodInspectionsMonthly: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these community areas (1-77), comma-separated.
+                 * @example [
+                 *       22
+                 *     ]
+                 */
+                community_area?: number[];
+                /**
+                 * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2014-01-01
+                 */
+                from?: components["parameters"]["ReportFrom"];
+                /**
+                 * @description Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
+                 * @example 2015-01-01
+                 */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per community area and month. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "community_area": 22,
+                     *           "month": "2019-12-01",
+                     *           "inspections": 15,
+                     *           "graded": 9,
+                     *           "failures": 1,
+                     *           "failure_rate": 0.111
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FoodInspectionsMonthlyReport"];
                 };
             };
             304: components["responses"]["NotModified"];

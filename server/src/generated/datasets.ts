@@ -13,6 +13,7 @@ export const LIST_OPERATIONS = {
   listRideshareTrips: 'rideshare-trips',
   listCtaStationEntries: 'cta-station-entries',
   listCtaStops: 'cta-stops',
+  listFoodInspections: 'food-inspections',
 } as const;
 
 export type ListOperationId = keyof typeof LIST_OPERATIONS;

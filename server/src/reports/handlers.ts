@@ -12,7 +12,8 @@ export type ReportOperationId =
   | 'getBusinessLicensesIssued'
   | 'getTrafficCrashesMonthly'
   | 'getTripsByCommunityArea'
-  | 'getCtaStationRidesMonthly';
+  | 'getCtaStationRidesMonthly'
+  | 'getFoodInspectionsMonthly';
 
 /** Every report of `/v1/reports/…`; each reads one rollup from core/reports/rollups.ts. */
 export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId> {
@@ -70,6 +71,21 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
       filters: { station_id: 'station_id' },
       dateColumn: 'month',
       orderBy: ['station_id', 'month'],
+    }),
+    getFoodInspectionsMonthly: rollupReport(deps, {
+      view: 'api.food_inspections_monthly',
+      sources: ['food-inspections'],
+      columns: {
+        community_area: 'community_area',
+        month: 'month',
+        inspections: 'inspections',
+        graded: 'graded',
+        failures: 'failures',
+        failure_rate: 'round(failures::numeric / nullif(graded, 0), 3)',
+      },
+      filters: { community_area: 'community_area' },
+      dateColumn: 'month',
+      orderBy: ['community_area', 'month'],
     }),
   };
 }
