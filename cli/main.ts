@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, parsePort } from '../core/config.js';
 import { datasets } from '../core/datasets/index.js';
 import { createLogger } from '../core/log.js';
+import { DEFAULT_PAGE_SIZE } from '../ingest/sync/sync-source.js';
 import { migrateCommand } from './commands/migrate.js';
 import { loadSampleCommand } from './commands/load-sample.js';
 import { serveCommand } from './commands/serve.js';
@@ -63,7 +64,7 @@ program
   .argument('[datasets...]', 'dataset keys (default: every dataset)')
   .option('--full', 're-read everything and delete rows the portal no longer has')
   .option('--since <date>', 'bound the read on the dataset time column (Chicago local date, e.g. 2024-01-01)')
-  .addOption(new Option('--page-size <rows>', 'rows per request (default 50000)').argParser(positiveInteger).hideHelp())
+  .addOption(new Option('--page-size <rows>', `rows per request (default ${DEFAULT_PAGE_SIZE})`).argParser(positiveInteger).hideHelp())
   .addHelpText('after', DATASET_KEYS)
   .action(async (keys: string[], options: SyncCommandOptions) => syncCommand(context(), keys, options));
 

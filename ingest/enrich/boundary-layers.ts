@@ -11,8 +11,6 @@ export interface BoundaryLayer<K extends BoundaryKey> {
   readonly dataset: DatasetDefinition;
   /** The column whose value a point receives (`zip`, `area_numbe`); features sharing it are one area. */
   readonly keyColumn: string;
-  /** The column that names the area, served beside the key by /v1/boundaries. */
-  readonly nameColumn?: string;
   /** The column set on enriched rows. */
   readonly geoColumn: string;
   /** Key as stored in the geo column (text ZIP, integer area number). */
@@ -29,7 +27,6 @@ export const ZIP_LAYER: BoundaryLayer<string> = {
 export const COMMUNITY_AREA_LAYER: BoundaryLayer<number> = {
   dataset: communityAreas,
   keyColumn: 'area_numbe',
-  nameColumn: 'community',
   geoColumn: GEO_COLUMNS.communityArea,
   keyOf: (value) => Number(value),
 };
