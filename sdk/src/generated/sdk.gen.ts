@@ -235,7 +235,7 @@ export const listCtaStops = <ThrowOnError extends boolean = false>(options: Opti
  *
  * Food Inspections (portal `4ijn-s7e5`), ordered by `-inspection_date` unless `order` says otherwise. Filter `from`/`to` on `inspection_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
  */
-export const listFoodInspections = <ThrowOnError extends boolean = false>(options?: Options<ListFoodInspectionsData, ThrowOnError>) => (options?.client ?? client).get<ListFoodInspectionsResponses, ListFoodInspectionsErrors, ThrowOnError>({
+export const listFoodInspections = <ThrowOnError extends boolean = false>(options: Options<ListFoodInspectionsData, ThrowOnError>) => options.client.get<ListFoodInspectionsResponses, ListFoodInspectionsErrors, ThrowOnError>({
     querySerializer: { parameters: {
             fields: { array: { explode: false } },
             results: { array: { explode: false } },
@@ -365,7 +365,7 @@ export const getCtaStationRidesMonthly = <ThrowOnError extends boolean = false>(
  * (three decimals, `null` when none was graded). `from`/`to` select months by their first day.
  *
  */
-export const getFoodInspectionsMonthly = <ThrowOnError extends boolean = false>(options?: Options<GetFoodInspectionsMonthlyData, ThrowOnError>) => (options?.client ?? client).get<GetFoodInspectionsMonthlyResponses, GetFoodInspectionsMonthlyErrors, ThrowOnError>({
+export const getFoodInspectionsMonthly = <ThrowOnError extends boolean = false>(options: Options<GetFoodInspectionsMonthlyData, ThrowOnError>) => options.client.get<GetFoodInspectionsMonthlyResponses, GetFoodInspectionsMonthlyErrors, ThrowOnError>({
     querySerializer: { parameters: { community_area: { array: { explode: false } } } },
     url: '/v1/reports/food-inspections/monthly',
     ...options
