@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
 import { SYSTEM_COLUMNS, type ColumnType, type DatasetDefinition } from '../core/datasets/index.js';
-import { mapSodaRow, type SodaRow } from '../ingest/soda-values.js';
+import type { SodaRow } from '../ingest/soda-values.js';
 
 /**
- * Equality of a synced table with the portal (tests and benchmarks): each source row mapped with
- * `mapSodaRow`, against the table's rows, both brought to one comparable form per column type.
+ * Equality of a synced table with the portal (tests and benchmarks): each source row's raw values,
+ * against the table's rows, both brought to one comparable form per column type. The expected
+ * side never goes through the sync's own mapping (`mapSodaRow`): it reads the portal's text the
+ * plainest way (a number is `Number(text)`, a timestamp its text without the zero fraction), so a
+ * mapping bug shows up as a difference instead of being copied into the expectation.
  */
 export type Comparable = Record<string, unknown>;
 
@@ -54,12 +57,19 @@ function sortByKey(dataset: DatasetDefinition, rows: Comparable[]): Comparable[]
 export function expectedRows(dataset: DatasetDefinition, sources: readonly { sourceId: string; rows: readonly SodaRow[] }[]): Comparable[] {
   const byKey = new Map<string, { at: number; row: Comparable }>();
   for (const { sourceId, rows } of sources) {
-    for (const row of rows) {
-      const { values } = mapSodaRow(dataset, row, sourceId);
+    for (const raw of rows) {
       const result: Comparable = {};
-      for (const [name, type] of typesOf(dataset)) result[name] = comparable(type, values[name]);
+      for (const column of dataset.columns) result[column.name] = comparable(column.type, raw[column.source ?? column.name]);
+      const point = dataset.point && (raw[dataset.point.source] as { coordinates?: [number, number] } | undefined)?.coordinates;
+      if (dataset.point && point && (result[dataset.point.latitude] === null || result[dataset.point.longitude] === null)) {
+        result[dataset.point.longitude] = point[0];
+        result[dataset.point.latitude] = point[1];
+      }
+      result[SYSTEM_COLUMNS.sourceId] = sourceId;
+      result[SYSTEM_COLUMNS.rowId] = raw[':id'];
+      result[SYSTEM_COLUMNS.updatedAt] = comparable('timestamptz', raw[':updated_at']);
       if (dataset.primaryKey.some((column) => result[column] === null)) continue;
-      const at = Date.parse(String(row[':updated_at']));
+      const at = Date.parse(String(raw[':updated_at']));
       const key = keyOf(dataset, result);
       const previous = byKey.get(key);
       if (!previous || previous.at <= at) byKey.set(key, { at, row: result });

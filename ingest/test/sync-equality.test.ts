@@ -53,6 +53,45 @@ describe(`sync under faults (${BACKEND})`, () => {
     expect(text()).toContain('retrying');
   });
 
+  it('holds what the fixture holds, written out by hand from core/datasets/samples/ijzp-q8t2.json and its README', async () => {
+    const facts = await db.knex.raw(
+      `SELECT count(*)::int AS rows, count(*) FILTER (WHERE arrest)::int AS arrests, count(DISTINCT primary_type)::int AS types,
+              count(*) FILTER (WHERE latitude IS NULL)::int AS without_coordinates,
+              to_char(min(date), 'YYYY-MM-DD') AS first, to_char(max(date), 'YYYY-MM-DD') AS last
+       FROM data.crimes`,
+    );
+    expect(facts.rows[0]).toEqual({ rows: 6957, arrests: 1687, types: 27, without_coordinates: 73, first: '2014-02-28', last: '2014-03-15' });
+    const stored = async (id: number) =>
+      (
+        await db.knex.raw(
+          `SELECT to_jsonb(c) - 'geo_zip' - 'geo_community_area' - '_updated_at' AS row, _updated_at = ?::timestamptz AS stamped
+           FROM data.crimes c WHERE id = ?`,
+          [id === 9532593 ? '2014-03-22T11:50:11.104Z' : '2014-04-11T11:51:05.652Z', id],
+        )
+      ).rows[0];
+    expect(await stored(9532593)).toEqual({
+      stamped: true,
+      row: {
+        id: 9532593, case_number: 'HX186477', date: '2014-03-15T00:00:00', block: '030XX W DIVERSEY AVE', iucr: '0820',
+        primary_type: 'THEFT', description: '$500 AND UNDER', location_description: 'BAR OR TAVERN', arrest: false, domestic: false,
+        beat: '1411', district: '014', ward: 35, community_area: '22', fbi_code: '06', x_coordinate: 1155318, y_coordinate: 1918413,
+        year: 2014, updated_on: '2014-03-22T00:39:11', latitude: 41.93193179666549, longitude: -87.70464452726821,
+        _source_id: 'ijzp-q8t2', _row_id: 'row-cfd7~2f4e-ifej',
+      },
+    });
+    // One of the 73 rows the export gives no coordinates (nor district): NULLs, never another row's values.
+    expect(await stored(9567561)).toEqual({
+      stamped: true,
+      row: {
+        id: 9567561, case_number: 'HX218162', date: '2014-03-15T00:00:00', block: '055XX S ADA ST', iucr: '0820',
+        primary_type: 'THEFT', description: '$500 AND UNDER', location_description: 'OTHER', arrest: false, domestic: false,
+        beat: '0713', district: null, ward: 16, community_area: '67', fbi_code: '06', x_coordinate: null, y_coordinate: null,
+        year: 2014, updated_on: '2014-04-11T00:40:05', latitude: null, longitude: null,
+        _source_id: 'ijzp-q8t2', _row_id: 'row-hps5-9rba~v9eb',
+      },
+    });
+  });
+
   it('reads nothing new on a rerun and changes nothing', async () => {
     server.setFaults(undefined);
     const before = await actualRows(db.knex, crimes);
