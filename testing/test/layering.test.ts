@@ -21,7 +21,7 @@ interface ImportArrow {
 const isTestSupport = (file: string): boolean => /(^|\/)(test|testing)\//.test(file);
 /** Product code: what ships (the image copies these folders). Benchmarks and examples are tools. */
 const isProduct = (file: string): boolean =>
-  /^(core|ingest|server|cli|openapi|migrations|deploy|sdk\/src)\//.test(file) && !isTestSupport(file);
+  /^(core|ingest|server|cli|openapi|migrations|deploy|explorer|sdk\/src)\//.test(file) && !isTestSupport(file);
 
 interface Rule {
   readonly name: string;
@@ -36,6 +36,8 @@ const RULES: readonly Rule[] = [
     name: 'core/ product code imports only core/',
     forbids: (a) => isProduct(a.from) && a.from.startsWith('core/') && !a.to.startsWith('core/'),
   },
+  // The SDK is its own published package: it cannot reach into the app.
+  { name: 'sdk/src imports only sdk/', forbids: (a) => a.from.startsWith('sdk/src/') && !a.to.startsWith('sdk/') },
   { name: 'product code does not import test support', forbids: (a) => isProduct(a.from) && isTestSupport(a.to) },
   { name: 'nothing imports from outside the repository (e.g. ../shared)', forbids: (a) => a.to.startsWith('../') },
 ];
@@ -83,6 +85,7 @@ describe('layering', () => {
       'ingest/sync/x.ts': "import { startSodaServer } from '../../testing/soda-server.js';",
       'core/db/x.ts': "export { x } from '../../ingest/x.js';",
       'cli/x.ts': "const data = await import('../../shared/fixtures/x.js');",
+      'sdk/src/x.ts': "import { datasets } from '../../core/datasets/index.js';",
     };
     const found = Object.entries(cases).flatMap(([file, source]) => violations(relativeImports(file, source)));
     expect(found).toEqual([
@@ -91,6 +94,7 @@ describe('layering', () => {
       'ingest/sync/x.ts -> testing/soda-server.js  (product code does not import test support)',
       'core/db/x.ts -> ingest/x.js  (core/ product code imports only core/)',
       'cli/x.ts -> ../shared/fixtures/x.js  (nothing imports from outside the repository (e.g. ../shared))',
+      'sdk/src/x.ts -> core/datasets/index.js  (sdk/src imports only sdk/)',
     ]);
   });
 
