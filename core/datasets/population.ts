@@ -6,6 +6,9 @@ import type { DatasetDefinition } from './types.js';
  * `--since` do not apply; the table is a few hundred rows); `year` is an equality filter instead.
  * Column names and types are inferred from third-party code (no portal metadata was available);
  * counts are taken to be whole numbers, and a fractional count would be logged as malformed.
+ * The four age groups under 18 (0-4, 5+, 5-11, 12-17) come last: they were added after the
+ * others (a third-party schema modelled on this dataset lists them beside the rest), and the
+ * API view can only grow at its end. `lakefront check population` says whether the portal has them.
  */
 export const population = {
   key: 'population',
@@ -39,6 +42,10 @@ export const population = {
     { name: 'population_black_non_latinx', type: 'integer' },
     { name: 'population_white_non_latinx', type: 'integer' },
     { name: 'population_other_race_non', type: 'integer', description: 'Other race, non-Latinx (name truncated by the portal).' },
+    { name: 'population_age_0_4', type: 'integer' },
+    { name: 'population_age_5', type: 'integer', description: 'Age 5 and over.' },
+    { name: 'population_age_5_11', type: 'integer' },
+    { name: 'population_age_12_17', type: 'integer' },
   ],
   sample: {
     file: '85cm-7uqa.json',

@@ -216,6 +216,13 @@ export type PopulationCount = {
      * Other race, non-Latinx (name truncated by the portal).
      */
     population_other_race_non?: number | null;
+    population_age_0_4?: number | null;
+    /**
+     * Age 5 and over.
+     */
+    population_age_5?: number | null;
+    population_age_5_11?: number | null;
+    population_age_12_17?: number | null;
 };
 
 export type PopulationCountPage = {
@@ -1292,7 +1299,7 @@ export type ListPopulationData = {
         /**
          * Columns to return, comma-separated (default: all).
          */
-        fields?: Array<'record_id' | 'geography_type' | 'year' | 'geography' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        fields?: Array<'record_id' | 'geography_type' | 'year' | 'geography' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
          * Sort order, on an indexed column; `-` means descending. Default `record_id`.
          */

@@ -683,6 +683,11 @@ export interface components {
             population_white_non_latinx?: number | null;
             /** @description Other race, non-Latinx (name truncated by the portal). */
             population_other_race_non?: number | null;
+            population_age_0_4?: number | null;
+            /** @description Age 5 and over. */
+            population_age_5?: number | null;
+            population_age_5_11?: number | null;
+            population_age_12_17?: number | null;
         };
         PopulationCountPage: {
             data: components["schemas"]["PopulationCount"][];
@@ -1677,7 +1682,7 @@ export interface operations {
                 /** @description Answer format; overrides `Accept`. `csv` and `ndjson` stream every matching row unless `limit` is given. */
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
-                fields?: ("record_id" | "geography_type" | "year" | "geography" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                fields?: ("record_id" | "geography_type" | "year" | "geography" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non" | "population_age_0_4" | "population_age_5" | "population_age_5_11" | "population_age_12_17")[];
                 /** @description Sort order, on an indexed column; `-` means descending. Default `record_id`. */
                 order?: "record_id" | "-record_id";
                 /** @description Only rows whose `geography_type` is one of these values, comma-separated. */
