@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { AppDeps } from './deps.js';
 import { cancelAbandonedWork } from './middleware/abandoned-work.js';
+import { compressResponses } from './middleware/compress.js';
 import { mountExplorer } from './explorer.js';
 import { createHandlers } from './handlers/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createHttpMetrics(deps.db);
   app.use(requestLog(deps.log));
   app.use(cancelAbandonedWork(deps.db));
+  app.use(compressResponses());
   app.use(metrics.middleware);
   app.use(securityHeaders());
   app.use(corsForReads(limits.corsOrigins));
