@@ -77,8 +77,18 @@ async function act(action: () => Promise<unknown>): Promise<void> {
 const tableIds = () => page.$$eval('[data-testid=rows] tbody tr', (rows) => rows.map((row) => row.querySelector('td')?.textContent ?? ''));
 const search = () => new URL(page.url()).searchParams;
 
+/** A plain count over the crimes table, written here independently of the API. */
+async function countCrimes(where = 'TRUE', bindings: unknown[] = []): Promise<number> {
+  const { rows } = await server.db.knex.raw<{ rows: Array<{ count: number }> }>(`SELECT count(*)::int AS count FROM data.crimes WHERE ${where}`, bindings as never);
+  return rows[0]!.count;
+}
+
+const sumOf = (selector: string) =>
+  page.$$eval(selector, (items) => items.reduce((sum, item) => sum + Number(item.getAttribute('data-count') ?? 0), 0));
+const rowsMatching = async () => Number(/([\d,]+) match/.exec((await page.textContent('.rows-panel')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+
 describe('the explorer at /explore', () => {
-  it('opens from / on the largest dataset, with its rows and a map of the community areas', async () => {
+  it('opens from / on the largest dataset: rows, facets, chart and a choropleth of the community areas', async () => {
     await load(() => page.goto(`${server.url}/`));
     expect(new URL(page.url()).pathname).toBe('/explore');
     expect(search().get('dataset')).toBe('crimes');
@@ -89,13 +99,81 @@ describe('the explorer at /explore', () => {
     expect(await page.inputValue('[data-testid=dataset-picker]')).toBe('crimes');
 
     expect(await tableIds()).toHaveLength(50);
-    await expect(page.textContent('.rows-panel')).resolves.toContain(`${SAMPLE_CRIMES.toLocaleString('en-US')} match`);
+    expect(await rowsMatching()).toBe(SAMPLE_CRIMES);
     expect(await page.$$eval('[data-testid=map] path[data-area]', (paths) => paths.length)).toBe(COMMUNITY_AREAS);
+    expect(await sumOf('[data-testid=map] path[data-area]')).toBe(await countCrimes('geo_community_area IS NOT NULL'));
+    expect(await sumOf('[data-testid=chart] rect.bar')).toBe(SAMPLE_CRIMES);
+    // The sample spans 28 February to 15 March 2014: one bar per day.
+    expect(await page.getAttribute('[data-testid=chart]', 'data-bucket')).toBe('day');
+    const theft = page.locator('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]');
+    expect(await theft.textContent()).toContain((await countCrimes(`primary_type = 'THEFT'`)).toLocaleString('en-US'));
     // More rows than the points threshold: areas only.
     expect(await page.$$('[data-testid=map] circle')).toHaveLength(0);
   });
 
-  it('filters by clicking a ZIP code on the map: table, map, chips and URL follow, and points are drawn', async () => {
+  it('filters by clicking a facet value: table, chart, map and URL follow', async () => {
+    const before = { ids: await tableIds(), map: await sumOf('[data-testid=map] path[data-area]') };
+    await act(() => page.click('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]'));
+    const thefts = await countCrimes(`primary_type = 'THEFT'`);
+    expect(search().getAll('primary_type')).toEqual(['THEFT']);
+    expect(await rowsMatching()).toBe(thefts);
+    const types = await page.$$eval('[data-testid=rows] tbody tr', (rows) => rows.map((row) => row.children[5]?.textContent));
+    expect(new Set(types)).toEqual(new Set(['THEFT']));
+    expect(await tableIds()).not.toEqual(before.ids);
+    expect(await sumOf('[data-testid=chart] rect.bar')).toBe(thefts);
+    const mapped = await sumOf('[data-testid=map] path[data-area]');
+    expect(mapped).toBe(await countCrimes(`primary_type = 'THEFT' AND geo_community_area IS NOT NULL`));
+    expect(mapped).not.toBe(before.map);
+    expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
+  });
+
+  it('adds a second value and removes a filter from the keyboard', async () => {
+    await page.focus('[data-testid=facet-value][data-column=primary_type][data-value=BATTERY]');
+    await act(() => page.keyboard.press('Enter'));
+    expect(search().getAll('primary_type')).toEqual(['THEFT', 'BATTERY']);
+    expect(await rowsMatching()).toBe(await countCrimes(`primary_type IN ('THEFT', 'BATTERY')`));
+    expect(await page.$$eval('[data-testid=filter-chip]', (chips) => chips.map((chip) => chip.textContent?.replace(/\s+/g, ' ').trim()))).toEqual([
+      'primary_type: THEFT ×',
+      'primary_type: BATTERY ×',
+    ]);
+    await page.focus('[data-testid=filter-chip][aria-label="Remove filter primary_type = BATTERY"]');
+    await act(() => page.keyboard.press('Space'));
+    expect(search().getAll('primary_type')).toEqual(['THEFT']);
+  });
+
+  it('sets the time range by brushing the chart, and the date inputs show it', async () => {
+    const bars = page.locator('[data-testid=chart] rect.bar');
+    const [first, last] = [bars.nth(3), bars.nth(6)];
+    const [from, lastDay] = [await first.getAttribute('data-period'), await last.getAttribute('data-period')];
+    const [a, b] = [(await first.boundingBox())!, (await last.boundingBox())!];
+    const y = a.y + a.height / 2;
+    await act(async () => {
+      await page.mouse.move(a.x + a.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(b.x + b.width / 2, y, { steps: 5 });
+      await page.mouse.up();
+    });
+    const to = new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect([search().get('from'), search().get('to')]).toEqual([from, to]);
+    expect(await page.inputValue('input[name=from]')).toBe(from);
+    expect(await page.inputValue('input[name=to]')).toBe(to);
+    expect(await rowsMatching()).toBe(await countCrimes(`primary_type = 'THEFT' AND date >= ? AND date < ?`, [from, to]));
+    expect(await page.$$eval('[data-testid=chart] rect.bar', (items) => items.length)).toBe(4);
+  });
+
+  it('copies a curl command that returns exactly the rows shown', async () => {
+    const curl = (await page.textContent('[data-testid=copy-curl]'))!;
+    expect(curl).toMatch(/^curl -s '/);
+    const { stdout } = await promisify(execFile)('bash', ['-c', curl]);
+    const answer = JSON.parse(stdout) as { data: Array<{ id: string | number }> };
+    expect(answer.data.length).toBeGreaterThan(0);
+    expect(answer.data.map((row) => String(row.id))).toEqual(await tableIds());
+  });
+
+  it('filters by clicking a ZIP code on the map: table, chips and URL follow, and points are drawn', async () => {
+    await act(() => page.click('[aria-label^="Remove time range"]'));
+    await act(() => page.click('[data-testid=filter-chip]'));
+    expect([...search().keys()]).toEqual(['dataset']);
     const { rows } = await server.db.knex.raw<{ rows: Array<{ zip: string; count: number; located: number }> }>(
       `SELECT geo_zip AS zip, count(*)::int AS count, count(latitude)::int AS located
          FROM data.crimes WHERE geo_zip IS NOT NULL GROUP BY geo_zip ORDER BY count(*) DESC, geo_zip LIMIT 1`,
@@ -106,20 +184,11 @@ describe('the explorer at /explore', () => {
 
     await act(() => page.click(`[data-testid=map] path[data-area="${busiest.zip}"]`, { force: true }));
     expect(search().getAll('zip')).toEqual([busiest.zip]);
-    await expect(page.textContent('.rows-panel')).resolves.toContain(`${busiest.count.toLocaleString('en-US')} match`);
+    expect(await rowsMatching()).toBe(busiest.count);
     expect(await page.textContent('[data-testid=filter-chip]')).toContain(`zip: ${busiest.zip}`);
     expect(await page.getAttribute(`[data-testid=map] path[data-area="${busiest.zip}"]`, 'class')).toContain('chosen');
     expect(await page.$$('[data-testid=map] circle.point')).toHaveLength(busiest.located);
   });
-
-  it('copies a curl command that returns exactly the rows shown', async () => {
-    const curl = (await page.textContent('[data-testid=copy-curl]'))!;
-    expect(curl).toMatch(/^curl -s '/);
-    const { stdout } = await promisify(execFile)('bash', ['-c', curl]);
-    const answer = JSON.parse(stdout) as { data: Array<{ id: string | number }> };
-    expect(answer.data.map((row) => String(row.id))).toEqual(await tableIds());
-  });
-
   it('pages with the cursor, and Back returns to the page before', async () => {
     const first = await tableIds();
     await act(() => page.click('text=Next page'));
@@ -140,8 +209,28 @@ describe('the explorer at /explore', () => {
     expect(await page.textContent('.chips')).toBe(before.chips);
   });
 
-  it('works at phone width, and nothing left the origin or logged an error', async () => {
+  it('shows every dataset the API serves without an error, with a chart wherever it can count by time', async () => {
+    const { body } = await server.get('/v1/datasets');
+    const spec = (await server.get('/openapi.json')).body as { paths: Record<string, { get?: { parameters?: Array<{ name?: string }> } }> };
+    for (const { key, row_count } of body.data as Array<{ key: string; row_count: number }>) {
+      await act(() => page.selectOption('[data-testid=dataset-picker]', key));
+      expect(search().get('dataset')).toBe(key);
+      expect(await page.$$eval('.error', (errors) => errors.map((error) => error.textContent))).toEqual([]);
+      expect(await page.$$eval('[data-testid=rows] tbody tr', (rows) => rows.length)).toBe(Math.min(50, row_count));
+      if (row_count > 0) expect(await rowsMatching()).toBe(row_count);
+      const bucketed = spec.paths[`/v1/${key}/aggregate`]?.get?.parameters?.some((parameter) => parameter.name === 'bucket');
+      if (bucketed && row_count > 0) expect(await sumOf('[data-testid=chart] rect.bar'), key).toBeGreaterThan(0);
+    }
+    await act(() => page.goBack());
+    expect(search().get('dataset')).not.toBe(body.data.at(-1).key);
+  });
+
+  it('reproduces a link at desktop and phone width; nothing left the origin or logged an error', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await load(() => page.goto(`${server.url}/explore?dataset=crimes&primary_type=THEFT&areas=community`));
+    expect(await rowsMatching()).toBe(await countCrimes(`primary_type = 'THEFT'`));
+    expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
     await page.screenshot({ path: `${SCREENSHOTS}explorer-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await load(() => page.reload());
