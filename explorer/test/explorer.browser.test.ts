@@ -48,6 +48,14 @@ afterAll(async () => {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(`${OUT}explorer-timings.json`, `${JSON.stringify(timings, null, 2)}\n`);
   console.log(`explorer timings (ms): ${timings.map((timing) => `${timing.label} ${timing.ms}`).join(', ')}`);
+  const byLabel = new Map<string, typeof timings>();
+  for (const timing of timings) byLabel.set(timing.label, [...(byLabel.get(timing.label) ?? []), timing]);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(
+    `explorer timings by kind (median / max ms, n): ${[...byLabel]
+      .map(([label, items]) => `${label} ${median(items.map((item) => item.ms))} / ${Math.max(...items.map((item) => item.ms))} (${items.length})`)
+      .join(', ')}`,
+  );
   await browser?.close();
   await server?.stop();
 });
