@@ -169,13 +169,26 @@ describe('the explorer at /explore', () => {
     expect(await page.$$eval('[data-testid=chart] rect.bar', (items) => items.length)).toBe(4);
   });
 
-  it('copies a curl command that returns exactly the rows shown', async () => {
+  it('copies a curl command and SDK code that return exactly the rows shown, and downloads them as CSV', async () => {
+    const shown = await tableIds();
     const curl = (await page.textContent('[data-testid=copy-curl]'))!;
     expect(curl).toMatch(/^curl -s '/);
     const { stdout } = await promisify(execFile)('bash', ['-c', curl]);
     const answer = JSON.parse(stdout) as { data: Array<{ id: string | number }> };
     expect(answer.data.length).toBeGreaterThan(0);
-    expect(answer.data.map((row) => String(row.id))).toEqual(await tableIds());
+    expect(answer.data.map((row) => String(row.id))).toEqual(shown);
+
+    // The SDK code, saved as a module beside the repository's node_modules, runs with plain node.
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(`${OUT}explorer-sdk-code.mjs`, (await page.textContent('[data-testid=copy-sdk]'))!);
+    const printed = (await promisify(execFile)(process.execPath, [`${OUT}explorer-sdk-code.mjs`])).stdout;
+    for (const id of shown) expect(printed).toContain(id);
+
+    const href = (await page.getAttribute('a[download]', 'href'))!;
+    const csv = await (await fetch(new URL(href, server.url))).text();
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id,/);
+    expect(lines.length - 1).toBe(await rowsMatching());
   });
 
   it('filters by clicking a ZIP code on the map: table, chips and URL follow, and points are drawn', async () => {
