@@ -4,7 +4,7 @@
  * .ci/out/explorer-timings.json (CI artifacts; .ci/out is gitignored).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -19,6 +19,12 @@ const SCREENSHOTS = `${OUT}screenshots/`;
 /** Rows of the bundled crimes sample (core/datasets/samples/README.md). */
 const SAMPLE_CRIMES = 6957;
 const COMMUNITY_AREAS = 77;
+/**
+ * Facets, the chart and the choropleth's counts need `GET /v1/{key}/aggregate` (issue #18): their
+ * tests run once the spec has it. Read from the spec file, as the test list is made before the server starts.
+ */
+const HAS_AGGREGATE = readFileSync(new URL('../../openapi/lakefront.yaml', import.meta.url), 'utf8').includes('/v1/crimes/aggregate:');
+const itWithAggregate = HAS_AGGREGATE ? it : it.skip;
 
 let server: LiveServer;
 let browser: Browser;
@@ -96,7 +102,7 @@ const sumOf = (selector: string) =>
 const rowsMatching = async () => Number(/([\d,]+) match/.exec((await page.textContent('.rows-panel')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
 
 describe('the explorer at /explore', () => {
-  it('opens from / on the largest dataset: rows, facets, chart and a choropleth of the community areas', async () => {
+  it('opens from / on the largest dataset, with its rows and a map of the community areas', async () => {
     await load(() => page.goto(`${server.url}/`));
     expect(new URL(page.url()).pathname).toBe('/explore');
     expect(search().get('dataset')).toBe('crimes');
@@ -109,17 +115,20 @@ describe('the explorer at /explore', () => {
     expect(await tableIds()).toHaveLength(50);
     expect(await rowsMatching()).toBe(SAMPLE_CRIMES);
     expect(await page.$$eval('[data-testid=map] path[data-area]', (paths) => paths.length)).toBe(COMMUNITY_AREAS);
+    // More rows than the points threshold: areas only.
+    expect(await page.$$('[data-testid=map] circle')).toHaveLength(0);
+  });
+
+  itWithAggregate('counts by facet value, by day and by community area', async () => {
     expect(await sumOf('[data-testid=map] path[data-area]')).toBe(await countCrimes('geo_community_area IS NOT NULL'));
     expect(await sumOf('[data-testid=chart] rect.bar')).toBe(SAMPLE_CRIMES);
     // The sample spans 28 February to 15 March 2014: one bar per day.
     expect(await page.getAttribute('[data-testid=chart]', 'data-bucket')).toBe('day');
     const theft = page.locator('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]');
     expect(await theft.textContent()).toContain((await countCrimes(`primary_type = 'THEFT'`)).toLocaleString('en-US'));
-    // More rows than the points threshold: areas only.
-    expect(await page.$$('[data-testid=map] circle')).toHaveLength(0);
   });
 
-  it('filters by clicking a facet value: table, chart, map and URL follow', async () => {
+  itWithAggregate('filters by clicking a facet value: table, chart, map and URL follow', async () => {
     const before = { ids: await tableIds(), map: await sumOf('[data-testid=map] path[data-area]') };
     await act(() => page.click('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]'));
     const thefts = await countCrimes(`primary_type = 'THEFT'`);
@@ -135,7 +144,7 @@ describe('the explorer at /explore', () => {
     expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
   });
 
-  it('adds a second value and removes a filter from the keyboard', async () => {
+  itWithAggregate('adds a second value and removes a filter from the keyboard', async () => {
     await page.focus('[data-testid=facet-value][data-column=primary_type][data-value=BATTERY]');
     await act(() => page.keyboard.press('Enter'));
     expect(search().getAll('primary_type')).toEqual(['THEFT', 'BATTERY']);
@@ -149,7 +158,7 @@ describe('the explorer at /explore', () => {
     expect(search().getAll('primary_type')).toEqual(['THEFT']);
   });
 
-  it('sets the time range by brushing the chart, and the date inputs show it', async () => {
+  itWithAggregate('sets the time range by brushing the chart, and the date inputs show it', async () => {
     const bars = page.locator('[data-testid=chart] rect.bar');
     const [first, last] = [bars.nth(3), bars.nth(6)];
     const [from, lastDay] = [await first.getAttribute('data-period'), await last.getAttribute('data-period')];
@@ -192,9 +201,7 @@ describe('the explorer at /explore', () => {
   });
 
   it('filters by clicking a ZIP code on the map: table, chips and URL follow, and points are drawn', async () => {
-    await act(() => page.click('[aria-label^="Remove time range"]'));
-    await act(() => page.click('[data-testid=filter-chip]'));
-    expect([...search().keys()]).toEqual(['dataset']);
+    await load(() => page.goto(`${server.url}/explore?dataset=crimes`));
     const { rows } = await server.db.knex.raw<{ rows: Array<{ zip: string; count: number; located: number }> }>(
       `SELECT geo_zip AS zip, count(*)::int AS count, count(latitude)::int AS located
          FROM data.crimes WHERE geo_zip IS NOT NULL GROUP BY geo_zip ORDER BY count(*) DESC, geo_zip LIMIT 1`,
@@ -251,7 +258,10 @@ describe('the explorer at /explore', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await load(() => page.goto(`${server.url}/explore?dataset=crimes&primary_type=THEFT&areas=community`));
     expect(await rowsMatching()).toBe(await countCrimes(`primary_type = 'THEFT'`));
-    expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
+    expect(await page.textContent('[data-testid=filter-chip]')).toContain('primary_type: THEFT');
+    if (HAS_AGGREGATE) {
+      expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
+    }
     await page.screenshot({ path: `${SCREENSHOTS}explorer-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await load(() => page.reload());
