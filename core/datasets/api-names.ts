@@ -28,3 +28,13 @@ export function listOperationId(dataset: Pick<DatasetDefinition, 'key'>): string
 export function listPath(dataset: Pick<DatasetDefinition, 'key'>): string {
   return `/v1/${dataset.key}`;
 }
+
+/** Operation id of `GET /v1/{key}/aggregate`: `aggregateServiceRequests`. */
+export function aggregateOperationId(dataset: Pick<DatasetDefinition, 'key'>): string {
+  return `aggregate${pascalKey(dataset.key)}`;
+}
+
+/** Path of the dataset's grouped counts: `/v1/service-requests/aggregate`. */
+export function aggregatePath(dataset: Pick<DatasetDefinition, 'key'>): string {
+  return `${listPath(dataset)}/aggregate`;
+}

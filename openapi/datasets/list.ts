@@ -1,6 +1,6 @@
 import { listOperationId, listPath } from '../../core/datasets/api-names.js';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
-import { listSurface } from '../../core/datasets/list-surface.js';
+import { listSurface, type ListSurface } from '../../core/datasets/list-surface.js';
 import type { DatasetOperation, SpecObject, SpecParts } from './parts.js';
 import { filterItems, valueSchema } from './value-schemas.js';
 
@@ -21,6 +21,29 @@ export const listOperation: DatasetOperation = {
   name: 'list',
   parts: listParts,
 };
+
+/** The row filters of a dataset: time range, equality filters, bbox. The aggregate endpoint takes the same. */
+export function filterParameters(surface: ListSurface): SpecObject[] {
+  const parameters: SpecObject[] = [];
+  if (surface.timeColumn) parameters.push({ $ref: '#/components/parameters/From' }, { $ref: '#/components/parameters/To' });
+  for (const filter of surface.filters) {
+    const items = filter.parameter === 'zip' ? { type: 'string', pattern: '^\\d{5}$' } : filterItems(filter.type);
+    const on = filter.column === filter.parameter ? '' : ` (column \`${filter.column}\`)`;
+    parameters.push({
+      name: filter.parameter,
+      in: 'query',
+      description: `Only rows whose \`${filter.parameter}\`${on} is one of these values, comma-separated.`,
+      style: 'form',
+      explode: false,
+      // Portal categories hold reserved characters (`Risk 1 (High)`) that encodeURIComponent, and
+      // so every generated client, sends unencoded; without this the validator refuses them.
+      ...(items.type === 'string' ? { allowReserved: true } : {}),
+      schema: { type: 'array', minItems: 1, maxItems: 100, items },
+    });
+  }
+  if (surface.point) parameters.push({ $ref: '#/components/parameters/Bbox' });
+  return parameters;
+}
 
 function listParts(dataset: DatasetDefinition): SpecParts {
   const surface = listSurface(dataset);
@@ -52,23 +75,7 @@ function listParts(dataset: DatasetDefinition): SpecParts {
       schema: { type: 'string', enum: surface.orders.map((order) => order.value), default: surface.orders[0]!.value },
     },
   ];
-  if (surface.timeColumn) parameters.push({ $ref: '#/components/parameters/From' }, { $ref: '#/components/parameters/To' });
-  for (const filter of surface.filters) {
-    const items = filter.parameter === 'zip' ? { type: 'string', pattern: '^\\d{5}$' } : filterItems(filter.type);
-    const on = filter.column === filter.parameter ? '' : ` (column \`${filter.column}\`)`;
-    parameters.push({
-      name: filter.parameter,
-      in: 'query',
-      description: `Only rows whose \`${filter.parameter}\`${on} is one of these values, comma-separated.`,
-      style: 'form',
-      explode: false,
-      // Portal categories hold reserved characters (`Risk 1 (High)`) that encodeURIComponent, and
-      // so every generated client, sends unencoded; without this the validator refuses them.
-      ...(items.type === 'string' ? { allowReserved: true } : {}),
-      schema: { type: 'array', minItems: 1, maxItems: 100, items },
-    });
-  }
-  if (surface.point) parameters.push({ $ref: '#/components/parameters/Bbox' });
+  parameters.push(...filterParameters(surface));
   const title = dataset.title;
   const timeText = surface.timeColumn ? ` Filter \`from\`/\`to\` on \`${surface.timeColumn}\`.` : '';
   const content: Record<string, SpecObject> = {

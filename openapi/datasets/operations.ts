@@ -1,4 +1,5 @@
 import type { DatasetOperation } from './parts.js';
+import { aggregateOperation } from './aggregate.js';
 import { listOperation } from './list.js';
 
 /**
@@ -6,4 +7,4 @@ import { listOperation } from './list.js';
  * A new one (e.g. `/v1/{key}/aggregate`) is a module like `list.ts` added to this array; the
  * composer places its paths after the dataset's earlier ones and merges its components.
  */
-export const DATASET_OPERATIONS: readonly DatasetOperation[] = [listOperation];
+export const DATASET_OPERATIONS: readonly DatasetOperation[] = [listOperation, aggregateOperation];

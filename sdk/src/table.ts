@@ -19,7 +19,7 @@ import {
   getZipCodeBoundaries,
 } from './generated/sdk.gen.js';
 
-export { DATASET_OPERATIONS } from './generated/datasets.gen.js';
+export { DATASET_AGGREGATES, DATASET_OPERATIONS } from './generated/datasets.gen.js';
 
 /** `lf.reports.<key>(params)`: one operation per report (`GET /v1/reports/...`). */
 export const REPORT_OPERATIONS = {

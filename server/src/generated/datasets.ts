@@ -17,3 +17,20 @@ export const LIST_OPERATIONS = {
 } as const;
 
 export type ListOperationId = keyof typeof LIST_OPERATIONS;
+
+/** `GET /v1/{key}/aggregate` of each dataset: operation id → dataset key. */
+export const AGGREGATE_OPERATIONS = {
+  aggregateZipCodes: 'zip-codes',
+  aggregateCommunityAreas: 'community-areas',
+  aggregatePopulation: 'population',
+  aggregateCrimes: 'crimes',
+  aggregateServiceRequests: 'service-requests',
+  aggregateBusinessLicenses: 'business-licenses',
+  aggregateTrafficCrashes: 'traffic-crashes',
+  aggregateTaxiTrips: 'taxi-trips',
+  aggregateRideshareTrips: 'rideshare-trips',
+  aggregateCtaStationEntries: 'cta-station-entries',
+  aggregateCtaStops: 'cta-stops',
+} as const;
+
+export type AggregateOperationId = keyof typeof AGGREGATE_OPERATIONS;

@@ -1,3 +1,4 @@
+import { datasetAggregateHandlers } from '../aggregate/handlers.js';
 import { datasetListHandlers } from '../datasets-api/handlers.js';
 import type { AppDeps } from '../deps.js';
 import type { Handlers } from '../operations.js';
@@ -10,6 +11,7 @@ export function createHandlers(deps: AppDeps): Handlers {
   return {
     listDatasets: listDatasets(deps),
     ...datasetListHandlers(deps),
+    ...datasetAggregateHandlers(deps),
     ...reportHandlers(deps),
     getZipCodeBoundaries: getZipCodeBoundaries(deps),
     getCommunityAreaBoundaries: getCommunityAreaBoundaries(deps),

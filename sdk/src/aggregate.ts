@@ -1,0 +1,49 @@
+import { endpoint, type LakefrontClient } from './client.js';
+import type { Operation, ParamsOf, ResultOf } from './operation.js';
+import type { CallOptions } from './transport.js';
+
+/** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (JSON only). */
+export type AggregateParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format'>;
+
+type AnyRow<Op extends Operation> = ResultOf<Op> extends { data: Array<infer Row> } ? Row : never;
+type Measure = 'sum' | 'avg' | 'min' | 'max';
+/** A list parameter takes one value or an array. */
+type Items<Value> = Value extends ReadonlyArray<infer Item> ? Item : Value;
+
+type GroupFields<Params> = Params extends { groupBy: infer Columns } ? Items<Columns> : never;
+type BucketField<Params> = Params extends { bucket: infer Bucket }
+  ? Bucket extends 'dow' | 'hour'
+    ? Bucket
+    : Bucket extends string
+      ? 'period'
+      : never
+  : never;
+type MeasureFields<Params> = {
+  [M in Measure]: Params extends { [K in M]: infer Columns } ? `${M}_${Items<Columns> & string}` : never;
+}[Measure];
+
+/**
+ * One group as the call asked for it: the columns of `groupBy` with their column types, the
+ * bucket's field (`period`, `dow` or `hour`), `count`, and each measure (`avg_fare`: number | null).
+ */
+export type AggregateRowOf<Op extends Operation, Params = object> = Required<
+  Pick<AnyRow<Op>, Extract<GroupFields<Params> | BucketField<Params> | MeasureFields<Params> | 'count', keyof AnyRow<Op>>>
+>;
+
+export interface AggregateAnswer<Row> {
+  readonly data: Row[];
+  /** More groups matched than `limit` allowed. */
+  readonly truncated: boolean;
+}
+
+/** `lf.crimes.aggregate({ groupBy: ['primary_type'], bucket: 'month', from: '2024-01-01' })`. */
+export type AggregateApi<Op extends Operation> = <const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
+  params?: Params,
+  options?: CallOptions,
+) => Promise<AggregateAnswer<AggregateRowOf<Op, Params>>>;
+
+/** A dataset's grouped counts from its generated aggregate operation: `aggregate(client, aggregateCrimes)`. */
+export function aggregate<Op extends Operation>(client: LakefrontClient, op: Op): AggregateApi<Op> {
+  const call = endpoint(client, op) as unknown as (params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>;
+  return ((params?: object, options?: CallOptions) => call({ ...params, format: 'json' }, options)) as AggregateApi<Op>;
+}
