@@ -2,7 +2,7 @@ import { aggregateModel } from '../../../core/aggregate/model.js';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import { listSurface } from '../../../core/datasets/list-surface.js';
 import { chooseFormat, csvLine, MEDIA_TYPES } from '../datasets-api/formats.js';
-import { answerFromCache, lastSyncOf } from '../datasets-api/freshness.js';
+import { answerFromCache, dataVersionOf } from '../datasets-api/freshness.js';
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
 import { HttpProblem } from '../problems.js';
@@ -23,7 +23,7 @@ export function aggregateDataset<K extends OperationId>({ db }: AppDeps, dataset
     const query = typedQuery as Record<string, unknown>;
     const format = chooseFormat(req, query.format as string | undefined, false);
     const request = readAggregateRequest(model, surface, query);
-    if (answerFromCache(req, res, await lastSyncOf(db.knex, [dataset.key]), format)) return RESPONDED;
+    if (answerFromCache(req, res, await dataVersionOf(db.knex, [dataset.key]), format)) return RESPONDED;
     let answer: AggregateAnswer;
     try {
       answer = await runAggregate(db.knex, model, surface, request);
