@@ -6,6 +6,7 @@ import {
   aggregateCrimes,
   aggregateCtaStationEntries,
   aggregateCtaStops,
+  aggregateFoodInspections,
   aggregatePopulation,
   aggregateRideshareTrips,
   aggregateServiceRequests,
@@ -55,4 +56,5 @@ export const DATASET_AGGREGATES = {
   rideshareTrips: aggregateRideshareTrips,
   ctaStationEntries: aggregateCtaStationEntries,
   ctaStops: aggregateCtaStops,
+  foodInspections: aggregateFoodInspections,
 } as const;

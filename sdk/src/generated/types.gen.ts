@@ -110,6 +110,60 @@ export type ZipCodePage = {
 };
 
 /**
+ * One group of Boundaries - ZIP Codes: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type ZipCodeAggregateRow = {
+    /**
+     * Group value (when grouped by `zip`).
+     */
+    zip?: string | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `shape_area` (with `sum=shape_area`).
+     */
+    sum_shape_area?: number | null;
+    /**
+     * Sum of `shape_len` (with `sum=shape_len`).
+     */
+    sum_shape_len?: number | null;
+    /**
+     * Average of `shape_area` (with `avg=shape_area`).
+     */
+    avg_shape_area?: number | null;
+    /**
+     * Average of `shape_len` (with `avg=shape_len`).
+     */
+    avg_shape_len?: number | null;
+    /**
+     * Minimum of `shape_area` (with `min=shape_area`).
+     */
+    min_shape_area?: number | null;
+    /**
+     * Minimum of `shape_len` (with `min=shape_len`).
+     */
+    min_shape_len?: number | null;
+    /**
+     * Maximum of `shape_area` (with `max=shape_area`).
+     */
+    max_shape_area?: number | null;
+    /**
+     * Maximum of `shape_len` (with `max=shape_len`).
+     */
+    max_shape_len?: number | null;
+};
+
+export type ZipCodeAggregates = {
+    data: Array<ZipCodeAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer; the key (`area_numbe`) always is.
  */
 export type CommunityArea = {
@@ -167,6 +221,140 @@ export type CommunityAreaPage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of Boundaries - Community Areas (current): the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type CommunityAreaAggregateRow = {
+    /**
+     * Group value (when grouped by `community`).
+     */
+    community?: string | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `area_num_1` (with `sum=area_num_1`).
+     */
+    sum_area_num_1?: number | null;
+    /**
+     * Sum of `shape_area` (with `sum=shape_area`).
+     */
+    sum_shape_area?: number | null;
+    /**
+     * Sum of `shape_len` (with `sum=shape_len`).
+     */
+    sum_shape_len?: number | null;
+    /**
+     * Sum of `perimeter` (with `sum=perimeter`).
+     */
+    sum_perimeter?: number | null;
+    /**
+     * Sum of `area` (with `sum=area`).
+     */
+    sum_area?: number | null;
+    /**
+     * Sum of `comarea` (with `sum=comarea`).
+     */
+    sum_comarea?: number | null;
+    /**
+     * Sum of `comarea_id` (with `sum=comarea_id`).
+     */
+    sum_comarea_id?: number | null;
+    /**
+     * Average of `area_num_1` (with `avg=area_num_1`).
+     */
+    avg_area_num_1?: number | null;
+    /**
+     * Average of `shape_area` (with `avg=shape_area`).
+     */
+    avg_shape_area?: number | null;
+    /**
+     * Average of `shape_len` (with `avg=shape_len`).
+     */
+    avg_shape_len?: number | null;
+    /**
+     * Average of `perimeter` (with `avg=perimeter`).
+     */
+    avg_perimeter?: number | null;
+    /**
+     * Average of `area` (with `avg=area`).
+     */
+    avg_area?: number | null;
+    /**
+     * Average of `comarea` (with `avg=comarea`).
+     */
+    avg_comarea?: number | null;
+    /**
+     * Average of `comarea_id` (with `avg=comarea_id`).
+     */
+    avg_comarea_id?: number | null;
+    /**
+     * Minimum of `area_num_1` (with `min=area_num_1`).
+     */
+    min_area_num_1?: number | null;
+    /**
+     * Minimum of `shape_area` (with `min=shape_area`).
+     */
+    min_shape_area?: number | null;
+    /**
+     * Minimum of `shape_len` (with `min=shape_len`).
+     */
+    min_shape_len?: number | null;
+    /**
+     * Minimum of `perimeter` (with `min=perimeter`).
+     */
+    min_perimeter?: number | null;
+    /**
+     * Minimum of `area` (with `min=area`).
+     */
+    min_area?: number | null;
+    /**
+     * Minimum of `comarea` (with `min=comarea`).
+     */
+    min_comarea?: number | null;
+    /**
+     * Minimum of `comarea_id` (with `min=comarea_id`).
+     */
+    min_comarea_id?: number | null;
+    /**
+     * Maximum of `area_num_1` (with `max=area_num_1`).
+     */
+    max_area_num_1?: number | null;
+    /**
+     * Maximum of `shape_area` (with `max=shape_area`).
+     */
+    max_shape_area?: number | null;
+    /**
+     * Maximum of `shape_len` (with `max=shape_len`).
+     */
+    max_shape_len?: number | null;
+    /**
+     * Maximum of `perimeter` (with `max=perimeter`).
+     */
+    max_perimeter?: number | null;
+    /**
+     * Maximum of `area` (with `max=area`).
+     */
+    max_area?: number | null;
+    /**
+     * Maximum of `comarea` (with `max=comarea`).
+     */
+    max_comarea?: number | null;
+    /**
+     * Maximum of `comarea_id` (with `max=comarea_id`).
+     */
+    max_comarea_id?: number | null;
+};
+
+export type CommunityAreaAggregates = {
+    data: Array<CommunityAreaAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -238,6 +426,340 @@ export type PopulationCountPage = {
 };
 
 /**
+ * One group of Chicago Population Counts: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type PopulationCountAggregateRow = {
+    /**
+     * Group value (when grouped by `geography_type`).
+     */
+    geography_type?: string | null;
+    /**
+     * Group value (when grouped by `year`).
+     */
+    year?: number | null;
+    /**
+     * Group value (when grouped by `geography`).
+     */
+    geography?: string | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `year` (with `sum=year`).
+     */
+    sum_year?: number | null;
+    /**
+     * Sum of `population_total` (with `sum=population_total`).
+     */
+    sum_population_total?: number | null;
+    /**
+     * Sum of `population_age_0_17` (with `sum=population_age_0_17`).
+     */
+    sum_population_age_0_17?: number | null;
+    /**
+     * Sum of `population_age_18` (with `sum=population_age_18`).
+     */
+    sum_population_age_18?: number | null;
+    /**
+     * Sum of `population_age_18_29` (with `sum=population_age_18_29`).
+     */
+    sum_population_age_18_29?: number | null;
+    /**
+     * Sum of `population_age_30_39` (with `sum=population_age_30_39`).
+     */
+    sum_population_age_30_39?: number | null;
+    /**
+     * Sum of `population_age_40_49` (with `sum=population_age_40_49`).
+     */
+    sum_population_age_40_49?: number | null;
+    /**
+     * Sum of `population_age_50_59` (with `sum=population_age_50_59`).
+     */
+    sum_population_age_50_59?: number | null;
+    /**
+     * Sum of `population_age_60_69` (with `sum=population_age_60_69`).
+     */
+    sum_population_age_60_69?: number | null;
+    /**
+     * Sum of `population_age_65` (with `sum=population_age_65`).
+     */
+    sum_population_age_65?: number | null;
+    /**
+     * Sum of `population_age_70_79` (with `sum=population_age_70_79`).
+     */
+    sum_population_age_70_79?: number | null;
+    /**
+     * Sum of `population_age_80` (with `sum=population_age_80`).
+     */
+    sum_population_age_80?: number | null;
+    /**
+     * Sum of `population_female` (with `sum=population_female`).
+     */
+    sum_population_female?: number | null;
+    /**
+     * Sum of `population_male` (with `sum=population_male`).
+     */
+    sum_population_male?: number | null;
+    /**
+     * Sum of `population_latinx` (with `sum=population_latinx`).
+     */
+    sum_population_latinx?: number | null;
+    /**
+     * Sum of `population_asian_non_latinx` (with `sum=population_asian_non_latinx`).
+     */
+    sum_population_asian_non_latinx?: number | null;
+    /**
+     * Sum of `population_black_non_latinx` (with `sum=population_black_non_latinx`).
+     */
+    sum_population_black_non_latinx?: number | null;
+    /**
+     * Sum of `population_white_non_latinx` (with `sum=population_white_non_latinx`).
+     */
+    sum_population_white_non_latinx?: number | null;
+    /**
+     * Sum of `population_other_race_non` (with `sum=population_other_race_non`).
+     */
+    sum_population_other_race_non?: number | null;
+    /**
+     * Average of `year` (with `avg=year`).
+     */
+    avg_year?: number | null;
+    /**
+     * Average of `population_total` (with `avg=population_total`).
+     */
+    avg_population_total?: number | null;
+    /**
+     * Average of `population_age_0_17` (with `avg=population_age_0_17`).
+     */
+    avg_population_age_0_17?: number | null;
+    /**
+     * Average of `population_age_18` (with `avg=population_age_18`).
+     */
+    avg_population_age_18?: number | null;
+    /**
+     * Average of `population_age_18_29` (with `avg=population_age_18_29`).
+     */
+    avg_population_age_18_29?: number | null;
+    /**
+     * Average of `population_age_30_39` (with `avg=population_age_30_39`).
+     */
+    avg_population_age_30_39?: number | null;
+    /**
+     * Average of `population_age_40_49` (with `avg=population_age_40_49`).
+     */
+    avg_population_age_40_49?: number | null;
+    /**
+     * Average of `population_age_50_59` (with `avg=population_age_50_59`).
+     */
+    avg_population_age_50_59?: number | null;
+    /**
+     * Average of `population_age_60_69` (with `avg=population_age_60_69`).
+     */
+    avg_population_age_60_69?: number | null;
+    /**
+     * Average of `population_age_65` (with `avg=population_age_65`).
+     */
+    avg_population_age_65?: number | null;
+    /**
+     * Average of `population_age_70_79` (with `avg=population_age_70_79`).
+     */
+    avg_population_age_70_79?: number | null;
+    /**
+     * Average of `population_age_80` (with `avg=population_age_80`).
+     */
+    avg_population_age_80?: number | null;
+    /**
+     * Average of `population_female` (with `avg=population_female`).
+     */
+    avg_population_female?: number | null;
+    /**
+     * Average of `population_male` (with `avg=population_male`).
+     */
+    avg_population_male?: number | null;
+    /**
+     * Average of `population_latinx` (with `avg=population_latinx`).
+     */
+    avg_population_latinx?: number | null;
+    /**
+     * Average of `population_asian_non_latinx` (with `avg=population_asian_non_latinx`).
+     */
+    avg_population_asian_non_latinx?: number | null;
+    /**
+     * Average of `population_black_non_latinx` (with `avg=population_black_non_latinx`).
+     */
+    avg_population_black_non_latinx?: number | null;
+    /**
+     * Average of `population_white_non_latinx` (with `avg=population_white_non_latinx`).
+     */
+    avg_population_white_non_latinx?: number | null;
+    /**
+     * Average of `population_other_race_non` (with `avg=population_other_race_non`).
+     */
+    avg_population_other_race_non?: number | null;
+    /**
+     * Minimum of `year` (with `min=year`).
+     */
+    min_year?: number | null;
+    /**
+     * Minimum of `population_total` (with `min=population_total`).
+     */
+    min_population_total?: number | null;
+    /**
+     * Minimum of `population_age_0_17` (with `min=population_age_0_17`).
+     */
+    min_population_age_0_17?: number | null;
+    /**
+     * Minimum of `population_age_18` (with `min=population_age_18`).
+     */
+    min_population_age_18?: number | null;
+    /**
+     * Minimum of `population_age_18_29` (with `min=population_age_18_29`).
+     */
+    min_population_age_18_29?: number | null;
+    /**
+     * Minimum of `population_age_30_39` (with `min=population_age_30_39`).
+     */
+    min_population_age_30_39?: number | null;
+    /**
+     * Minimum of `population_age_40_49` (with `min=population_age_40_49`).
+     */
+    min_population_age_40_49?: number | null;
+    /**
+     * Minimum of `population_age_50_59` (with `min=population_age_50_59`).
+     */
+    min_population_age_50_59?: number | null;
+    /**
+     * Minimum of `population_age_60_69` (with `min=population_age_60_69`).
+     */
+    min_population_age_60_69?: number | null;
+    /**
+     * Minimum of `population_age_65` (with `min=population_age_65`).
+     */
+    min_population_age_65?: number | null;
+    /**
+     * Minimum of `population_age_70_79` (with `min=population_age_70_79`).
+     */
+    min_population_age_70_79?: number | null;
+    /**
+     * Minimum of `population_age_80` (with `min=population_age_80`).
+     */
+    min_population_age_80?: number | null;
+    /**
+     * Minimum of `population_female` (with `min=population_female`).
+     */
+    min_population_female?: number | null;
+    /**
+     * Minimum of `population_male` (with `min=population_male`).
+     */
+    min_population_male?: number | null;
+    /**
+     * Minimum of `population_latinx` (with `min=population_latinx`).
+     */
+    min_population_latinx?: number | null;
+    /**
+     * Minimum of `population_asian_non_latinx` (with `min=population_asian_non_latinx`).
+     */
+    min_population_asian_non_latinx?: number | null;
+    /**
+     * Minimum of `population_black_non_latinx` (with `min=population_black_non_latinx`).
+     */
+    min_population_black_non_latinx?: number | null;
+    /**
+     * Minimum of `population_white_non_latinx` (with `min=population_white_non_latinx`).
+     */
+    min_population_white_non_latinx?: number | null;
+    /**
+     * Minimum of `population_other_race_non` (with `min=population_other_race_non`).
+     */
+    min_population_other_race_non?: number | null;
+    /**
+     * Maximum of `year` (with `max=year`).
+     */
+    max_year?: number | null;
+    /**
+     * Maximum of `population_total` (with `max=population_total`).
+     */
+    max_population_total?: number | null;
+    /**
+     * Maximum of `population_age_0_17` (with `max=population_age_0_17`).
+     */
+    max_population_age_0_17?: number | null;
+    /**
+     * Maximum of `population_age_18` (with `max=population_age_18`).
+     */
+    max_population_age_18?: number | null;
+    /**
+     * Maximum of `population_age_18_29` (with `max=population_age_18_29`).
+     */
+    max_population_age_18_29?: number | null;
+    /**
+     * Maximum of `population_age_30_39` (with `max=population_age_30_39`).
+     */
+    max_population_age_30_39?: number | null;
+    /**
+     * Maximum of `population_age_40_49` (with `max=population_age_40_49`).
+     */
+    max_population_age_40_49?: number | null;
+    /**
+     * Maximum of `population_age_50_59` (with `max=population_age_50_59`).
+     */
+    max_population_age_50_59?: number | null;
+    /**
+     * Maximum of `population_age_60_69` (with `max=population_age_60_69`).
+     */
+    max_population_age_60_69?: number | null;
+    /**
+     * Maximum of `population_age_65` (with `max=population_age_65`).
+     */
+    max_population_age_65?: number | null;
+    /**
+     * Maximum of `population_age_70_79` (with `max=population_age_70_79`).
+     */
+    max_population_age_70_79?: number | null;
+    /**
+     * Maximum of `population_age_80` (with `max=population_age_80`).
+     */
+    max_population_age_80?: number | null;
+    /**
+     * Maximum of `population_female` (with `max=population_female`).
+     */
+    max_population_female?: number | null;
+    /**
+     * Maximum of `population_male` (with `max=population_male`).
+     */
+    max_population_male?: number | null;
+    /**
+     * Maximum of `population_latinx` (with `max=population_latinx`).
+     */
+    max_population_latinx?: number | null;
+    /**
+     * Maximum of `population_asian_non_latinx` (with `max=population_asian_non_latinx`).
+     */
+    max_population_asian_non_latinx?: number | null;
+    /**
+     * Maximum of `population_black_non_latinx` (with `max=population_black_non_latinx`).
+     */
+    max_population_black_non_latinx?: number | null;
+    /**
+     * Maximum of `population_white_non_latinx` (with `max=population_white_non_latinx`).
+     */
+    max_population_white_non_latinx?: number | null;
+    /**
+     * Maximum of `population_other_race_non` (with `max=population_other_race_non`).
+     */
+    max_population_other_race_non?: number | null;
+};
+
+export type PopulationCountAggregates = {
+    data: Array<PopulationCountAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer; the key (`id`) always is.
  */
 export type Crime = {
@@ -300,6 +822,164 @@ export type CrimePage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of Crimes - 2001 to Present: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type CrimeAggregateRow = {
+    /**
+     * Group value (when grouped by `primary_type`).
+     */
+    primary_type?: string | null;
+    /**
+     * Group value (when grouped by `district`).
+     */
+    district?: string | null;
+    /**
+     * Group value (when grouped by `ward`).
+     */
+    ward?: number | null;
+    /**
+     * Group value (when grouped by `community_area`).
+     */
+    community_area?: string | null;
+    /**
+     * Group value (when grouped by `arrest`).
+     */
+    arrest?: boolean | null;
+    /**
+     * Group value (when grouped by `domestic`).
+     */
+    domestic?: boolean | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `ward` (with `sum=ward`).
+     */
+    sum_ward?: number | null;
+    /**
+     * Sum of `x_coordinate` (with `sum=x_coordinate`).
+     */
+    sum_x_coordinate?: number | null;
+    /**
+     * Sum of `y_coordinate` (with `sum=y_coordinate`).
+     */
+    sum_y_coordinate?: number | null;
+    /**
+     * Sum of `year` (with `sum=year`).
+     */
+    sum_year?: number | null;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `ward` (with `avg=ward`).
+     */
+    avg_ward?: number | null;
+    /**
+     * Average of `x_coordinate` (with `avg=x_coordinate`).
+     */
+    avg_x_coordinate?: number | null;
+    /**
+     * Average of `y_coordinate` (with `avg=y_coordinate`).
+     */
+    avg_y_coordinate?: number | null;
+    /**
+     * Average of `year` (with `avg=year`).
+     */
+    avg_year?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `ward` (with `min=ward`).
+     */
+    min_ward?: number | null;
+    /**
+     * Minimum of `x_coordinate` (with `min=x_coordinate`).
+     */
+    min_x_coordinate?: number | null;
+    /**
+     * Minimum of `y_coordinate` (with `min=y_coordinate`).
+     */
+    min_y_coordinate?: number | null;
+    /**
+     * Minimum of `year` (with `min=year`).
+     */
+    min_year?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `ward` (with `max=ward`).
+     */
+    max_ward?: number | null;
+    /**
+     * Maximum of `x_coordinate` (with `max=x_coordinate`).
+     */
+    max_x_coordinate?: number | null;
+    /**
+     * Maximum of `y_coordinate` (with `max=y_coordinate`).
+     */
+    max_y_coordinate?: number | null;
+    /**
+     * Maximum of `year` (with `max=year`).
+     */
+    max_year?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type CrimeAggregates = {
+    data: Array<CrimeAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -397,6 +1077,212 @@ export type ServiceRequestPage = {
 };
 
 /**
+ * One group of 311 Service Requests: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type ServiceRequestAggregateRow = {
+    /**
+     * Group value (when grouped by `sr_type`).
+     */
+    sr_type?: string | null;
+    /**
+     * Group value (when grouped by `status`).
+     */
+    status?: string | null;
+    /**
+     * Group value (when grouped by `owner_department`).
+     */
+    owner_department?: string | null;
+    /**
+     * Group value (when grouped by `origin`).
+     */
+    origin?: string | null;
+    /**
+     * Group value (when grouped by `community_area`).
+     */
+    community_area?: number | null;
+    /**
+     * Group value (when grouped by `ward`).
+     */
+    ward?: number | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `community_area` (with `sum=community_area`).
+     */
+    sum_community_area?: number | null;
+    /**
+     * Sum of `ward` (with `sum=ward`).
+     */
+    sum_ward?: number | null;
+    /**
+     * Sum of `created_hour` (with `sum=created_hour`).
+     */
+    sum_created_hour?: number | null;
+    /**
+     * Sum of `created_day_of_week` (with `sum=created_day_of_week`).
+     */
+    sum_created_day_of_week?: number | null;
+    /**
+     * Sum of `created_month` (with `sum=created_month`).
+     */
+    sum_created_month?: number | null;
+    /**
+     * Sum of `x_coordinate` (with `sum=x_coordinate`).
+     */
+    sum_x_coordinate?: number | null;
+    /**
+     * Sum of `y_coordinate` (with `sum=y_coordinate`).
+     */
+    sum_y_coordinate?: number | null;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `community_area` (with `avg=community_area`).
+     */
+    avg_community_area?: number | null;
+    /**
+     * Average of `ward` (with `avg=ward`).
+     */
+    avg_ward?: number | null;
+    /**
+     * Average of `created_hour` (with `avg=created_hour`).
+     */
+    avg_created_hour?: number | null;
+    /**
+     * Average of `created_day_of_week` (with `avg=created_day_of_week`).
+     */
+    avg_created_day_of_week?: number | null;
+    /**
+     * Average of `created_month` (with `avg=created_month`).
+     */
+    avg_created_month?: number | null;
+    /**
+     * Average of `x_coordinate` (with `avg=x_coordinate`).
+     */
+    avg_x_coordinate?: number | null;
+    /**
+     * Average of `y_coordinate` (with `avg=y_coordinate`).
+     */
+    avg_y_coordinate?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `community_area` (with `min=community_area`).
+     */
+    min_community_area?: number | null;
+    /**
+     * Minimum of `ward` (with `min=ward`).
+     */
+    min_ward?: number | null;
+    /**
+     * Minimum of `created_hour` (with `min=created_hour`).
+     */
+    min_created_hour?: number | null;
+    /**
+     * Minimum of `created_day_of_week` (with `min=created_day_of_week`).
+     */
+    min_created_day_of_week?: number | null;
+    /**
+     * Minimum of `created_month` (with `min=created_month`).
+     */
+    min_created_month?: number | null;
+    /**
+     * Minimum of `x_coordinate` (with `min=x_coordinate`).
+     */
+    min_x_coordinate?: number | null;
+    /**
+     * Minimum of `y_coordinate` (with `min=y_coordinate`).
+     */
+    min_y_coordinate?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `community_area` (with `max=community_area`).
+     */
+    max_community_area?: number | null;
+    /**
+     * Maximum of `ward` (with `max=ward`).
+     */
+    max_ward?: number | null;
+    /**
+     * Maximum of `created_hour` (with `max=created_hour`).
+     */
+    max_created_hour?: number | null;
+    /**
+     * Maximum of `created_day_of_week` (with `max=created_day_of_week`).
+     */
+    max_created_day_of_week?: number | null;
+    /**
+     * Maximum of `created_month` (with `max=created_month`).
+     */
+    max_created_month?: number | null;
+    /**
+     * Maximum of `x_coordinate` (with `max=x_coordinate`).
+     */
+    max_x_coordinate?: number | null;
+    /**
+     * Maximum of `y_coordinate` (with `max=y_coordinate`).
+     */
+    max_y_coordinate?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type ServiceRequestAggregates = {
+    data: Array<ServiceRequestAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`license_id`) always is.
  */
 export type BusinessLicense = {
@@ -489,6 +1375,96 @@ export type BusinessLicensePage = {
 };
 
 /**
+ * One group of Business Licenses: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type BusinessLicenseAggregateRow = {
+    /**
+     * Group value (when grouped by `license_description`).
+     */
+    license_description?: string | null;
+    /**
+     * Group value (when grouped by `license_status`).
+     */
+    license_status?: string | null;
+    /**
+     * Group value (when grouped by `application_type`).
+     */
+    application_type?: string | null;
+    /**
+     * Group value (when grouped by `ward`).
+     */
+    ward?: string | null;
+    /**
+     * Group value (when grouped by `police_district`).
+     */
+    police_district?: string | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type BusinessLicenseAggregates = {
+    data: Array<BusinessLicenseAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer; the key (`crash_record_id`) always is.
  */
 export type TrafficCrash = {
@@ -574,6 +1550,328 @@ export type TrafficCrashPage = {
 };
 
 /**
+ * One group of Traffic Crashes - Crashes: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type TrafficCrashAggregateRow = {
+    /**
+     * Group value (when grouped by `crash_type`).
+     */
+    crash_type?: string | null;
+    /**
+     * Group value (when grouped by `prim_contributory_cause`).
+     */
+    prim_contributory_cause?: string | null;
+    /**
+     * Group value (when grouped by `first_crash_type`).
+     */
+    first_crash_type?: string | null;
+    /**
+     * Group value (when grouped by `damage`).
+     */
+    damage?: string | null;
+    /**
+     * Group value (when grouped by `most_severe_injury`).
+     */
+    most_severe_injury?: string | null;
+    /**
+     * Group value (when grouped by `weather_condition`).
+     */
+    weather_condition?: string | null;
+    /**
+     * Group value (when grouped by `hit_and_run_i`).
+     */
+    hit_and_run_i?: string | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `posted_speed_limit` (with `sum=posted_speed_limit`).
+     */
+    sum_posted_speed_limit?: number | null;
+    /**
+     * Sum of `lane_cnt` (with `sum=lane_cnt`).
+     */
+    sum_lane_cnt?: number | null;
+    /**
+     * Sum of `street_no` (with `sum=street_no`).
+     */
+    sum_street_no?: number | null;
+    /**
+     * Sum of `num_units` (with `sum=num_units`).
+     */
+    sum_num_units?: number | null;
+    /**
+     * Sum of `injuries_total` (with `sum=injuries_total`).
+     */
+    sum_injuries_total?: number | null;
+    /**
+     * Sum of `injuries_fatal` (with `sum=injuries_fatal`).
+     */
+    sum_injuries_fatal?: number | null;
+    /**
+     * Sum of `injuries_incapacitating` (with `sum=injuries_incapacitating`).
+     */
+    sum_injuries_incapacitating?: number | null;
+    /**
+     * Sum of `injuries_non_incapacitating` (with `sum=injuries_non_incapacitating`).
+     */
+    sum_injuries_non_incapacitating?: number | null;
+    /**
+     * Sum of `injuries_reported_not_evident` (with `sum=injuries_reported_not_evident`).
+     */
+    sum_injuries_reported_not_evident?: number | null;
+    /**
+     * Sum of `injuries_no_indication` (with `sum=injuries_no_indication`).
+     */
+    sum_injuries_no_indication?: number | null;
+    /**
+     * Sum of `injuries_unknown` (with `sum=injuries_unknown`).
+     */
+    sum_injuries_unknown?: number | null;
+    /**
+     * Sum of `crash_hour` (with `sum=crash_hour`).
+     */
+    sum_crash_hour?: number | null;
+    /**
+     * Sum of `crash_day_of_week` (with `sum=crash_day_of_week`).
+     */
+    sum_crash_day_of_week?: number | null;
+    /**
+     * Sum of `crash_month` (with `sum=crash_month`).
+     */
+    sum_crash_month?: number | null;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `posted_speed_limit` (with `avg=posted_speed_limit`).
+     */
+    avg_posted_speed_limit?: number | null;
+    /**
+     * Average of `lane_cnt` (with `avg=lane_cnt`).
+     */
+    avg_lane_cnt?: number | null;
+    /**
+     * Average of `street_no` (with `avg=street_no`).
+     */
+    avg_street_no?: number | null;
+    /**
+     * Average of `num_units` (with `avg=num_units`).
+     */
+    avg_num_units?: number | null;
+    /**
+     * Average of `injuries_total` (with `avg=injuries_total`).
+     */
+    avg_injuries_total?: number | null;
+    /**
+     * Average of `injuries_fatal` (with `avg=injuries_fatal`).
+     */
+    avg_injuries_fatal?: number | null;
+    /**
+     * Average of `injuries_incapacitating` (with `avg=injuries_incapacitating`).
+     */
+    avg_injuries_incapacitating?: number | null;
+    /**
+     * Average of `injuries_non_incapacitating` (with `avg=injuries_non_incapacitating`).
+     */
+    avg_injuries_non_incapacitating?: number | null;
+    /**
+     * Average of `injuries_reported_not_evident` (with `avg=injuries_reported_not_evident`).
+     */
+    avg_injuries_reported_not_evident?: number | null;
+    /**
+     * Average of `injuries_no_indication` (with `avg=injuries_no_indication`).
+     */
+    avg_injuries_no_indication?: number | null;
+    /**
+     * Average of `injuries_unknown` (with `avg=injuries_unknown`).
+     */
+    avg_injuries_unknown?: number | null;
+    /**
+     * Average of `crash_hour` (with `avg=crash_hour`).
+     */
+    avg_crash_hour?: number | null;
+    /**
+     * Average of `crash_day_of_week` (with `avg=crash_day_of_week`).
+     */
+    avg_crash_day_of_week?: number | null;
+    /**
+     * Average of `crash_month` (with `avg=crash_month`).
+     */
+    avg_crash_month?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `posted_speed_limit` (with `min=posted_speed_limit`).
+     */
+    min_posted_speed_limit?: number | null;
+    /**
+     * Minimum of `lane_cnt` (with `min=lane_cnt`).
+     */
+    min_lane_cnt?: number | null;
+    /**
+     * Minimum of `street_no` (with `min=street_no`).
+     */
+    min_street_no?: number | null;
+    /**
+     * Minimum of `num_units` (with `min=num_units`).
+     */
+    min_num_units?: number | null;
+    /**
+     * Minimum of `injuries_total` (with `min=injuries_total`).
+     */
+    min_injuries_total?: number | null;
+    /**
+     * Minimum of `injuries_fatal` (with `min=injuries_fatal`).
+     */
+    min_injuries_fatal?: number | null;
+    /**
+     * Minimum of `injuries_incapacitating` (with `min=injuries_incapacitating`).
+     */
+    min_injuries_incapacitating?: number | null;
+    /**
+     * Minimum of `injuries_non_incapacitating` (with `min=injuries_non_incapacitating`).
+     */
+    min_injuries_non_incapacitating?: number | null;
+    /**
+     * Minimum of `injuries_reported_not_evident` (with `min=injuries_reported_not_evident`).
+     */
+    min_injuries_reported_not_evident?: number | null;
+    /**
+     * Minimum of `injuries_no_indication` (with `min=injuries_no_indication`).
+     */
+    min_injuries_no_indication?: number | null;
+    /**
+     * Minimum of `injuries_unknown` (with `min=injuries_unknown`).
+     */
+    min_injuries_unknown?: number | null;
+    /**
+     * Minimum of `crash_hour` (with `min=crash_hour`).
+     */
+    min_crash_hour?: number | null;
+    /**
+     * Minimum of `crash_day_of_week` (with `min=crash_day_of_week`).
+     */
+    min_crash_day_of_week?: number | null;
+    /**
+     * Minimum of `crash_month` (with `min=crash_month`).
+     */
+    min_crash_month?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `posted_speed_limit` (with `max=posted_speed_limit`).
+     */
+    max_posted_speed_limit?: number | null;
+    /**
+     * Maximum of `lane_cnt` (with `max=lane_cnt`).
+     */
+    max_lane_cnt?: number | null;
+    /**
+     * Maximum of `street_no` (with `max=street_no`).
+     */
+    max_street_no?: number | null;
+    /**
+     * Maximum of `num_units` (with `max=num_units`).
+     */
+    max_num_units?: number | null;
+    /**
+     * Maximum of `injuries_total` (with `max=injuries_total`).
+     */
+    max_injuries_total?: number | null;
+    /**
+     * Maximum of `injuries_fatal` (with `max=injuries_fatal`).
+     */
+    max_injuries_fatal?: number | null;
+    /**
+     * Maximum of `injuries_incapacitating` (with `max=injuries_incapacitating`).
+     */
+    max_injuries_incapacitating?: number | null;
+    /**
+     * Maximum of `injuries_non_incapacitating` (with `max=injuries_non_incapacitating`).
+     */
+    max_injuries_non_incapacitating?: number | null;
+    /**
+     * Maximum of `injuries_reported_not_evident` (with `max=injuries_reported_not_evident`).
+     */
+    max_injuries_reported_not_evident?: number | null;
+    /**
+     * Maximum of `injuries_no_indication` (with `max=injuries_no_indication`).
+     */
+    max_injuries_no_indication?: number | null;
+    /**
+     * Maximum of `injuries_unknown` (with `max=injuries_unknown`).
+     */
+    max_injuries_unknown?: number | null;
+    /**
+     * Maximum of `crash_hour` (with `max=crash_hour`).
+     */
+    max_crash_hour?: number | null;
+    /**
+     * Maximum of `crash_day_of_week` (with `max=crash_day_of_week`).
+     */
+    max_crash_day_of_week?: number | null;
+    /**
+     * Maximum of `crash_month` (with `max=crash_month`).
+     */
+    max_crash_month?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type TrafficCrashAggregates = {
+    data: Array<TrafficCrashAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of Taxi Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is.
  */
 export type TaxiTrip = {
@@ -627,6 +1925,268 @@ export type TaxiTripPage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of Taxi Trips: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type TaxiTripAggregateRow = {
+    /**
+     * Group value (when grouped by `company`).
+     */
+    company?: string | null;
+    /**
+     * Group value (when grouped by `payment_type`).
+     */
+    payment_type?: string | null;
+    /**
+     * Group value (when grouped by `pickup_community_area`).
+     */
+    pickup_community_area?: number | null;
+    /**
+     * Group value (when grouped by `dropoff_community_area`).
+     */
+    dropoff_community_area?: number | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `trip_seconds` (with `sum=trip_seconds`).
+     */
+    sum_trip_seconds?: number | null;
+    /**
+     * Sum of `trip_miles` (with `sum=trip_miles`).
+     */
+    sum_trip_miles?: number | null;
+    /**
+     * Sum of `pickup_community_area` (with `sum=pickup_community_area`).
+     */
+    sum_pickup_community_area?: number | null;
+    /**
+     * Sum of `dropoff_community_area` (with `sum=dropoff_community_area`).
+     */
+    sum_dropoff_community_area?: number | null;
+    /**
+     * Sum of `fare` (with `sum=fare`).
+     */
+    sum_fare?: number | null;
+    /**
+     * Sum of `tips` (with `sum=tips`).
+     */
+    sum_tips?: number | null;
+    /**
+     * Sum of `tolls` (with `sum=tolls`).
+     */
+    sum_tolls?: number | null;
+    /**
+     * Sum of `extras` (with `sum=extras`).
+     */
+    sum_extras?: number | null;
+    /**
+     * Sum of `trip_total` (with `sum=trip_total`).
+     */
+    sum_trip_total?: number | null;
+    /**
+     * Sum of `pickup_centroid_latitude` (with `sum=pickup_centroid_latitude`).
+     */
+    sum_pickup_centroid_latitude?: number | null;
+    /**
+     * Sum of `pickup_centroid_longitude` (with `sum=pickup_centroid_longitude`).
+     */
+    sum_pickup_centroid_longitude?: number | null;
+    /**
+     * Sum of `dropoff_centroid_latitude` (with `sum=dropoff_centroid_latitude`).
+     */
+    sum_dropoff_centroid_latitude?: number | null;
+    /**
+     * Sum of `dropoff_centroid_longitude` (with `sum=dropoff_centroid_longitude`).
+     */
+    sum_dropoff_centroid_longitude?: number | null;
+    /**
+     * Average of `trip_seconds` (with `avg=trip_seconds`).
+     */
+    avg_trip_seconds?: number | null;
+    /**
+     * Average of `trip_miles` (with `avg=trip_miles`).
+     */
+    avg_trip_miles?: number | null;
+    /**
+     * Average of `pickup_community_area` (with `avg=pickup_community_area`).
+     */
+    avg_pickup_community_area?: number | null;
+    /**
+     * Average of `dropoff_community_area` (with `avg=dropoff_community_area`).
+     */
+    avg_dropoff_community_area?: number | null;
+    /**
+     * Average of `fare` (with `avg=fare`).
+     */
+    avg_fare?: number | null;
+    /**
+     * Average of `tips` (with `avg=tips`).
+     */
+    avg_tips?: number | null;
+    /**
+     * Average of `tolls` (with `avg=tolls`).
+     */
+    avg_tolls?: number | null;
+    /**
+     * Average of `extras` (with `avg=extras`).
+     */
+    avg_extras?: number | null;
+    /**
+     * Average of `trip_total` (with `avg=trip_total`).
+     */
+    avg_trip_total?: number | null;
+    /**
+     * Average of `pickup_centroid_latitude` (with `avg=pickup_centroid_latitude`).
+     */
+    avg_pickup_centroid_latitude?: number | null;
+    /**
+     * Average of `pickup_centroid_longitude` (with `avg=pickup_centroid_longitude`).
+     */
+    avg_pickup_centroid_longitude?: number | null;
+    /**
+     * Average of `dropoff_centroid_latitude` (with `avg=dropoff_centroid_latitude`).
+     */
+    avg_dropoff_centroid_latitude?: number | null;
+    /**
+     * Average of `dropoff_centroid_longitude` (with `avg=dropoff_centroid_longitude`).
+     */
+    avg_dropoff_centroid_longitude?: number | null;
+    /**
+     * Minimum of `trip_seconds` (with `min=trip_seconds`).
+     */
+    min_trip_seconds?: number | null;
+    /**
+     * Minimum of `trip_miles` (with `min=trip_miles`).
+     */
+    min_trip_miles?: number | null;
+    /**
+     * Minimum of `pickup_community_area` (with `min=pickup_community_area`).
+     */
+    min_pickup_community_area?: number | null;
+    /**
+     * Minimum of `dropoff_community_area` (with `min=dropoff_community_area`).
+     */
+    min_dropoff_community_area?: number | null;
+    /**
+     * Minimum of `fare` (with `min=fare`).
+     */
+    min_fare?: number | null;
+    /**
+     * Minimum of `tips` (with `min=tips`).
+     */
+    min_tips?: number | null;
+    /**
+     * Minimum of `tolls` (with `min=tolls`).
+     */
+    min_tolls?: number | null;
+    /**
+     * Minimum of `extras` (with `min=extras`).
+     */
+    min_extras?: number | null;
+    /**
+     * Minimum of `trip_total` (with `min=trip_total`).
+     */
+    min_trip_total?: number | null;
+    /**
+     * Minimum of `pickup_centroid_latitude` (with `min=pickup_centroid_latitude`).
+     */
+    min_pickup_centroid_latitude?: number | null;
+    /**
+     * Minimum of `pickup_centroid_longitude` (with `min=pickup_centroid_longitude`).
+     */
+    min_pickup_centroid_longitude?: number | null;
+    /**
+     * Minimum of `dropoff_centroid_latitude` (with `min=dropoff_centroid_latitude`).
+     */
+    min_dropoff_centroid_latitude?: number | null;
+    /**
+     * Minimum of `dropoff_centroid_longitude` (with `min=dropoff_centroid_longitude`).
+     */
+    min_dropoff_centroid_longitude?: number | null;
+    /**
+     * Maximum of `trip_seconds` (with `max=trip_seconds`).
+     */
+    max_trip_seconds?: number | null;
+    /**
+     * Maximum of `trip_miles` (with `max=trip_miles`).
+     */
+    max_trip_miles?: number | null;
+    /**
+     * Maximum of `pickup_community_area` (with `max=pickup_community_area`).
+     */
+    max_pickup_community_area?: number | null;
+    /**
+     * Maximum of `dropoff_community_area` (with `max=dropoff_community_area`).
+     */
+    max_dropoff_community_area?: number | null;
+    /**
+     * Maximum of `fare` (with `max=fare`).
+     */
+    max_fare?: number | null;
+    /**
+     * Maximum of `tips` (with `max=tips`).
+     */
+    max_tips?: number | null;
+    /**
+     * Maximum of `tolls` (with `max=tolls`).
+     */
+    max_tolls?: number | null;
+    /**
+     * Maximum of `extras` (with `max=extras`).
+     */
+    max_extras?: number | null;
+    /**
+     * Maximum of `trip_total` (with `max=trip_total`).
+     */
+    max_trip_total?: number | null;
+    /**
+     * Maximum of `pickup_centroid_latitude` (with `max=pickup_centroid_latitude`).
+     */
+    max_pickup_centroid_latitude?: number | null;
+    /**
+     * Maximum of `pickup_centroid_longitude` (with `max=pickup_centroid_longitude`).
+     */
+    max_pickup_centroid_longitude?: number | null;
+    /**
+     * Maximum of `dropoff_centroid_latitude` (with `max=dropoff_centroid_latitude`).
+     */
+    max_dropoff_centroid_latitude?: number | null;
+    /**
+     * Maximum of `dropoff_centroid_longitude` (with `max=dropoff_centroid_longitude`).
+     */
+    max_dropoff_centroid_longitude?: number | null;
+};
+
+export type TaxiTripAggregates = {
+    data: Array<TaxiTripAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -693,6 +2253,296 @@ export type RideshareTripPage = {
 };
 
 /**
+ * One group of Transportation Network Providers - Trips: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type RideshareTripAggregateRow = {
+    /**
+     * Group value (when grouped by `pickup_community_area`).
+     */
+    pickup_community_area?: number | null;
+    /**
+     * Group value (when grouped by `dropoff_community_area`).
+     */
+    dropoff_community_area?: number | null;
+    /**
+     * Group value (when grouped by `shared_trip_authorized`).
+     */
+    shared_trip_authorized?: boolean | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `trip_seconds` (with `sum=trip_seconds`).
+     */
+    sum_trip_seconds?: number | null;
+    /**
+     * Sum of `trip_miles` (with `sum=trip_miles`).
+     */
+    sum_trip_miles?: number | null;
+    /**
+     * Sum of `percent_time_chicago` (with `sum=percent_time_chicago`).
+     */
+    sum_percent_time_chicago?: number | null;
+    /**
+     * Sum of `percent_distance_chicago` (with `sum=percent_distance_chicago`).
+     */
+    sum_percent_distance_chicago?: number | null;
+    /**
+     * Sum of `pickup_community_area` (with `sum=pickup_community_area`).
+     */
+    sum_pickup_community_area?: number | null;
+    /**
+     * Sum of `dropoff_community_area` (with `sum=dropoff_community_area`).
+     */
+    sum_dropoff_community_area?: number | null;
+    /**
+     * Sum of `fare` (with `sum=fare`).
+     */
+    sum_fare?: number | null;
+    /**
+     * Sum of `tip` (with `sum=tip`).
+     */
+    sum_tip?: number | null;
+    /**
+     * Sum of `additional_charges` (with `sum=additional_charges`).
+     */
+    sum_additional_charges?: number | null;
+    /**
+     * Sum of `trip_total` (with `sum=trip_total`).
+     */
+    sum_trip_total?: number | null;
+    /**
+     * Sum of `trips_pooled` (with `sum=trips_pooled`).
+     */
+    sum_trips_pooled?: number | null;
+    /**
+     * Sum of `pickup_centroid_latitude` (with `sum=pickup_centroid_latitude`).
+     */
+    sum_pickup_centroid_latitude?: number | null;
+    /**
+     * Sum of `pickup_centroid_longitude` (with `sum=pickup_centroid_longitude`).
+     */
+    sum_pickup_centroid_longitude?: number | null;
+    /**
+     * Sum of `dropoff_centroid_latitude` (with `sum=dropoff_centroid_latitude`).
+     */
+    sum_dropoff_centroid_latitude?: number | null;
+    /**
+     * Sum of `dropoff_centroid_longitude` (with `sum=dropoff_centroid_longitude`).
+     */
+    sum_dropoff_centroid_longitude?: number | null;
+    /**
+     * Average of `trip_seconds` (with `avg=trip_seconds`).
+     */
+    avg_trip_seconds?: number | null;
+    /**
+     * Average of `trip_miles` (with `avg=trip_miles`).
+     */
+    avg_trip_miles?: number | null;
+    /**
+     * Average of `percent_time_chicago` (with `avg=percent_time_chicago`).
+     */
+    avg_percent_time_chicago?: number | null;
+    /**
+     * Average of `percent_distance_chicago` (with `avg=percent_distance_chicago`).
+     */
+    avg_percent_distance_chicago?: number | null;
+    /**
+     * Average of `pickup_community_area` (with `avg=pickup_community_area`).
+     */
+    avg_pickup_community_area?: number | null;
+    /**
+     * Average of `dropoff_community_area` (with `avg=dropoff_community_area`).
+     */
+    avg_dropoff_community_area?: number | null;
+    /**
+     * Average of `fare` (with `avg=fare`).
+     */
+    avg_fare?: number | null;
+    /**
+     * Average of `tip` (with `avg=tip`).
+     */
+    avg_tip?: number | null;
+    /**
+     * Average of `additional_charges` (with `avg=additional_charges`).
+     */
+    avg_additional_charges?: number | null;
+    /**
+     * Average of `trip_total` (with `avg=trip_total`).
+     */
+    avg_trip_total?: number | null;
+    /**
+     * Average of `trips_pooled` (with `avg=trips_pooled`).
+     */
+    avg_trips_pooled?: number | null;
+    /**
+     * Average of `pickup_centroid_latitude` (with `avg=pickup_centroid_latitude`).
+     */
+    avg_pickup_centroid_latitude?: number | null;
+    /**
+     * Average of `pickup_centroid_longitude` (with `avg=pickup_centroid_longitude`).
+     */
+    avg_pickup_centroid_longitude?: number | null;
+    /**
+     * Average of `dropoff_centroid_latitude` (with `avg=dropoff_centroid_latitude`).
+     */
+    avg_dropoff_centroid_latitude?: number | null;
+    /**
+     * Average of `dropoff_centroid_longitude` (with `avg=dropoff_centroid_longitude`).
+     */
+    avg_dropoff_centroid_longitude?: number | null;
+    /**
+     * Minimum of `trip_seconds` (with `min=trip_seconds`).
+     */
+    min_trip_seconds?: number | null;
+    /**
+     * Minimum of `trip_miles` (with `min=trip_miles`).
+     */
+    min_trip_miles?: number | null;
+    /**
+     * Minimum of `percent_time_chicago` (with `min=percent_time_chicago`).
+     */
+    min_percent_time_chicago?: number | null;
+    /**
+     * Minimum of `percent_distance_chicago` (with `min=percent_distance_chicago`).
+     */
+    min_percent_distance_chicago?: number | null;
+    /**
+     * Minimum of `pickup_community_area` (with `min=pickup_community_area`).
+     */
+    min_pickup_community_area?: number | null;
+    /**
+     * Minimum of `dropoff_community_area` (with `min=dropoff_community_area`).
+     */
+    min_dropoff_community_area?: number | null;
+    /**
+     * Minimum of `fare` (with `min=fare`).
+     */
+    min_fare?: number | null;
+    /**
+     * Minimum of `tip` (with `min=tip`).
+     */
+    min_tip?: number | null;
+    /**
+     * Minimum of `additional_charges` (with `min=additional_charges`).
+     */
+    min_additional_charges?: number | null;
+    /**
+     * Minimum of `trip_total` (with `min=trip_total`).
+     */
+    min_trip_total?: number | null;
+    /**
+     * Minimum of `trips_pooled` (with `min=trips_pooled`).
+     */
+    min_trips_pooled?: number | null;
+    /**
+     * Minimum of `pickup_centroid_latitude` (with `min=pickup_centroid_latitude`).
+     */
+    min_pickup_centroid_latitude?: number | null;
+    /**
+     * Minimum of `pickup_centroid_longitude` (with `min=pickup_centroid_longitude`).
+     */
+    min_pickup_centroid_longitude?: number | null;
+    /**
+     * Minimum of `dropoff_centroid_latitude` (with `min=dropoff_centroid_latitude`).
+     */
+    min_dropoff_centroid_latitude?: number | null;
+    /**
+     * Minimum of `dropoff_centroid_longitude` (with `min=dropoff_centroid_longitude`).
+     */
+    min_dropoff_centroid_longitude?: number | null;
+    /**
+     * Maximum of `trip_seconds` (with `max=trip_seconds`).
+     */
+    max_trip_seconds?: number | null;
+    /**
+     * Maximum of `trip_miles` (with `max=trip_miles`).
+     */
+    max_trip_miles?: number | null;
+    /**
+     * Maximum of `percent_time_chicago` (with `max=percent_time_chicago`).
+     */
+    max_percent_time_chicago?: number | null;
+    /**
+     * Maximum of `percent_distance_chicago` (with `max=percent_distance_chicago`).
+     */
+    max_percent_distance_chicago?: number | null;
+    /**
+     * Maximum of `pickup_community_area` (with `max=pickup_community_area`).
+     */
+    max_pickup_community_area?: number | null;
+    /**
+     * Maximum of `dropoff_community_area` (with `max=dropoff_community_area`).
+     */
+    max_dropoff_community_area?: number | null;
+    /**
+     * Maximum of `fare` (with `max=fare`).
+     */
+    max_fare?: number | null;
+    /**
+     * Maximum of `tip` (with `max=tip`).
+     */
+    max_tip?: number | null;
+    /**
+     * Maximum of `additional_charges` (with `max=additional_charges`).
+     */
+    max_additional_charges?: number | null;
+    /**
+     * Maximum of `trip_total` (with `max=trip_total`).
+     */
+    max_trip_total?: number | null;
+    /**
+     * Maximum of `trips_pooled` (with `max=trips_pooled`).
+     */
+    max_trips_pooled?: number | null;
+    /**
+     * Maximum of `pickup_centroid_latitude` (with `max=pickup_centroid_latitude`).
+     */
+    max_pickup_centroid_latitude?: number | null;
+    /**
+     * Maximum of `pickup_centroid_longitude` (with `max=pickup_centroid_longitude`).
+     */
+    max_pickup_centroid_longitude?: number | null;
+    /**
+     * Maximum of `dropoff_centroid_latitude` (with `max=dropoff_centroid_latitude`).
+     */
+    max_dropoff_centroid_latitude?: number | null;
+    /**
+     * Maximum of `dropoff_centroid_longitude` (with `max=dropoff_centroid_longitude`).
+     */
+    max_dropoff_centroid_longitude?: number | null;
+};
+
+export type RideshareTripAggregates = {
+    data: Array<RideshareTripAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
+};
+
+/**
  * One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`row_id`) always is.
  */
 export type CtaStationEntry = {
@@ -726,6 +2576,72 @@ export type CtaStationEntryPage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of CTA - Ridership - 'L' Station Entries - Daily Totals: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type CtaStationEntryAggregateRow = {
+    /**
+     * Group value (when grouped by `station_id`).
+     */
+    station_id?: number | null;
+    /**
+     * Group value (when grouped by `daytype`).
+     */
+    daytype?: string | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `station_id` (with `sum=station_id`).
+     */
+    sum_station_id?: number | null;
+    /**
+     * Sum of `rides` (with `sum=rides`).
+     */
+    sum_rides?: number | null;
+    /**
+     * Average of `station_id` (with `avg=station_id`).
+     */
+    avg_station_id?: number | null;
+    /**
+     * Average of `rides` (with `avg=rides`).
+     */
+    avg_rides?: number | null;
+    /**
+     * Minimum of `station_id` (with `min=station_id`).
+     */
+    min_station_id?: number | null;
+    /**
+     * Minimum of `rides` (with `min=rides`).
+     */
+    min_rides?: number | null;
+    /**
+     * Maximum of `station_id` (with `max=station_id`).
+     */
+    max_station_id?: number | null;
+    /**
+     * Maximum of `rides` (with `max=rides`).
+     */
+    max_rides?: number | null;
+};
+
+export type CtaStationEntryAggregates = {
+    data: Array<CtaStationEntryAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -788,6 +2704,128 @@ export type CtaStopPage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of CTA - System Information - List of 'L' Stops: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type CtaStopAggregateRow = {
+    /**
+     * Group value (when grouped by `map_id`).
+     */
+    map_id?: number | null;
+    /**
+     * Group value (when grouped by `direction_id`).
+     */
+    direction_id?: string | null;
+    /**
+     * Group value (when grouped by `ada`).
+     */
+    ada?: boolean | null;
+    /**
+     * Group value (when grouped by `red`).
+     */
+    red?: boolean | null;
+    /**
+     * Group value (when grouped by `blue`).
+     */
+    blue?: boolean | null;
+    /**
+     * Group value (when grouped by `g`).
+     */
+    g?: boolean | null;
+    /**
+     * Group value (when grouped by `brn`).
+     */
+    brn?: boolean | null;
+    /**
+     * Group value (when grouped by `p`).
+     */
+    p?: boolean | null;
+    /**
+     * Group value (when grouped by `pexp`).
+     */
+    pexp?: boolean | null;
+    /**
+     * Group value (when grouped by `y`).
+     */
+    y?: boolean | null;
+    /**
+     * Group value (when grouped by `pnk`).
+     */
+    pnk?: boolean | null;
+    /**
+     * Group value (when grouped by `o`).
+     */
+    o?: boolean | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `map_id` (with `sum=map_id`).
+     */
+    sum_map_id?: number | null;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `map_id` (with `avg=map_id`).
+     */
+    avg_map_id?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `map_id` (with `min=map_id`).
+     */
+    min_map_id?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `map_id` (with `max=map_id`).
+     */
+    max_map_id?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type CtaStopAggregates = {
+    data: Array<CtaStopAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -863,6 +2901,92 @@ export type FoodInspectionPage = {
      * Rows matching the filters (only with `count=exact`).
      */
     total?: number;
+};
+
+/**
+ * One group of Food Inspections: the fields it was grouped by, `count`, and the measures asked for.
+ */
+export type FoodInspectionAggregateRow = {
+    /**
+     * Group value (when grouped by `results`).
+     */
+    results?: string | null;
+    /**
+     * Group value (when grouped by `risk`).
+     */
+    risk?: string | null;
+    /**
+     * Group value (when grouped by `facility_type`).
+     */
+    facility_type?: string | null;
+    /**
+     * Group value (when grouped by `inspection_type`).
+     */
+    inspection_type?: string | null;
+    /**
+     * Group value (when grouped by `geo_zip`).
+     */
+    geo_zip?: string | null;
+    /**
+     * Group value (when grouped by `geo_community_area`).
+     */
+    geo_community_area?: number | null;
+    /**
+     * First day of the bucket, Chicago local date (with a calendar `bucket`).
+     */
+    period?: string | null;
+    /**
+     * Day of the week, 1 (Monday) to 7 (with `bucket=dow`).
+     */
+    dow?: number | null;
+    /**
+     * Hour of the day, 0 to 23 (with `bucket=hour`).
+     */
+    hour?: number | null;
+    /**
+     * Rows in the group.
+     */
+    count: number;
+    /**
+     * Sum of `latitude` (with `sum=latitude`).
+     */
+    sum_latitude?: number | null;
+    /**
+     * Sum of `longitude` (with `sum=longitude`).
+     */
+    sum_longitude?: number | null;
+    /**
+     * Average of `latitude` (with `avg=latitude`).
+     */
+    avg_latitude?: number | null;
+    /**
+     * Average of `longitude` (with `avg=longitude`).
+     */
+    avg_longitude?: number | null;
+    /**
+     * Minimum of `latitude` (with `min=latitude`).
+     */
+    min_latitude?: number | null;
+    /**
+     * Minimum of `longitude` (with `min=longitude`).
+     */
+    min_longitude?: number | null;
+    /**
+     * Maximum of `latitude` (with `max=latitude`).
+     */
+    max_latitude?: number | null;
+    /**
+     * Maximum of `longitude` (with `max=longitude`).
+     */
+    max_longitude?: number | null;
+};
+
+export type FoodInspectionAggregates = {
+    data: Array<FoodInspectionAggregateRow>;
+    /**
+     * More groups matched than `limit` allowed.
+     */
+    truncated: boolean;
 };
 
 /**
@@ -1214,6 +3338,80 @@ export type ListZipCodesResponses = {
 
 export type ListZipCodesResponse = ListZipCodesResponses[keyof ListZipCodesResponses];
 
+export type AggregateZipCodesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'zip'>;
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'shape_area' | 'shape_len'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'shape_area' | 'shape_len'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'shape_area' | 'shape_len'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'shape_area' | 'shape_len'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'zip' | '-zip' | 'count' | '-count' | 'sum_shape_area' | '-sum_shape_area' | 'sum_shape_len' | '-sum_shape_len' | 'avg_shape_area' | '-avg_shape_area' | 'avg_shape_len' | '-avg_shape_len' | 'min_shape_area' | '-min_shape_area' | 'min_shape_len' | '-min_shape_len' | 'max_shape_area' | '-max_shape_area' | 'max_shape_len' | '-max_shape_len';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Only rows whose `zip` is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+    };
+    url: '/v1/zip-codes/aggregate';
+};
+
+export type AggregateZipCodesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateZipCodesError = AggregateZipCodesErrors[keyof AggregateZipCodesErrors];
+
+export type AggregateZipCodesResponses = {
+    /**
+     * Groups of Boundaries - ZIP Codes, largest first unless `order` says otherwise.
+     */
+    200: ZipCodeAggregates;
+};
+
+export type AggregateZipCodesResponse = AggregateZipCodesResponses[keyof AggregateZipCodesResponses];
+
 export type ListCommunityAreasData = {
     body?: never;
     path?: never;
@@ -1275,6 +3473,80 @@ export type ListCommunityAreasResponses = {
 };
 
 export type ListCommunityAreasResponse = ListCommunityAreasResponses[keyof ListCommunityAreasResponses];
+
+export type AggregateCommunityAreasData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'community'>;
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'community' | '-community' | 'count' | '-count' | 'sum_area_num_1' | '-sum_area_num_1' | 'sum_shape_area' | '-sum_shape_area' | 'sum_shape_len' | '-sum_shape_len' | 'sum_perimeter' | '-sum_perimeter' | 'sum_area' | '-sum_area' | 'sum_comarea' | '-sum_comarea' | 'sum_comarea_id' | '-sum_comarea_id' | 'avg_area_num_1' | '-avg_area_num_1' | 'avg_shape_area' | '-avg_shape_area' | 'avg_shape_len' | '-avg_shape_len' | 'avg_perimeter' | '-avg_perimeter' | 'avg_area' | '-avg_area' | 'avg_comarea' | '-avg_comarea' | 'avg_comarea_id' | '-avg_comarea_id' | 'min_area_num_1' | '-min_area_num_1' | 'min_shape_area' | '-min_shape_area' | 'min_shape_len' | '-min_shape_len' | 'min_perimeter' | '-min_perimeter' | 'min_area' | '-min_area' | 'min_comarea' | '-min_comarea' | 'min_comarea_id' | '-min_comarea_id' | 'max_area_num_1' | '-max_area_num_1' | 'max_shape_area' | '-max_shape_area' | 'max_shape_len' | '-max_shape_len' | 'max_perimeter' | '-max_perimeter' | 'max_area' | '-max_area' | 'max_comarea' | '-max_comarea' | 'max_comarea_id' | '-max_comarea_id';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Only rows whose `community` is one of these values, comma-separated.
+         */
+        community?: Array<string>;
+    };
+    url: '/v1/community-areas/aggregate';
+};
+
+export type AggregateCommunityAreasErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateCommunityAreasError = AggregateCommunityAreasErrors[keyof AggregateCommunityAreasErrors];
+
+export type AggregateCommunityAreasResponses = {
+    /**
+     * Groups of Boundaries - Community Areas (current), largest first unless `order` says otherwise.
+     */
+    200: CommunityAreaAggregates;
+};
+
+export type AggregateCommunityAreasResponse = AggregateCommunityAreasResponses[keyof AggregateCommunityAreasResponses];
 
 export type ListPopulationData = {
     body?: never;
@@ -1345,6 +3617,88 @@ export type ListPopulationResponses = {
 };
 
 export type ListPopulationResponse = ListPopulationResponses[keyof ListPopulationResponses];
+
+export type AggregatePopulationData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'geography_type' | 'year' | 'geography'>;
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'geography_type' | '-geography_type' | 'year' | '-year' | 'geography' | '-geography' | 'count' | '-count' | 'sum_year' | '-sum_year' | 'sum_population_total' | '-sum_population_total' | 'sum_population_age_0_17' | '-sum_population_age_0_17' | 'sum_population_age_18' | '-sum_population_age_18' | 'sum_population_age_18_29' | '-sum_population_age_18_29' | 'sum_population_age_30_39' | '-sum_population_age_30_39' | 'sum_population_age_40_49' | '-sum_population_age_40_49' | 'sum_population_age_50_59' | '-sum_population_age_50_59' | 'sum_population_age_60_69' | '-sum_population_age_60_69' | 'sum_population_age_65' | '-sum_population_age_65' | 'sum_population_age_70_79' | '-sum_population_age_70_79' | 'sum_population_age_80' | '-sum_population_age_80' | 'sum_population_female' | '-sum_population_female' | 'sum_population_male' | '-sum_population_male' | 'sum_population_latinx' | '-sum_population_latinx' | 'sum_population_asian_non_latinx' | '-sum_population_asian_non_latinx' | 'sum_population_black_non_latinx' | '-sum_population_black_non_latinx' | 'sum_population_white_non_latinx' | '-sum_population_white_non_latinx' | 'sum_population_other_race_non' | '-sum_population_other_race_non' | 'avg_year' | '-avg_year' | 'avg_population_total' | '-avg_population_total' | 'avg_population_age_0_17' | '-avg_population_age_0_17' | 'avg_population_age_18' | '-avg_population_age_18' | 'avg_population_age_18_29' | '-avg_population_age_18_29' | 'avg_population_age_30_39' | '-avg_population_age_30_39' | 'avg_population_age_40_49' | '-avg_population_age_40_49' | 'avg_population_age_50_59' | '-avg_population_age_50_59' | 'avg_population_age_60_69' | '-avg_population_age_60_69' | 'avg_population_age_65' | '-avg_population_age_65' | 'avg_population_age_70_79' | '-avg_population_age_70_79' | 'avg_population_age_80' | '-avg_population_age_80' | 'avg_population_female' | '-avg_population_female' | 'avg_population_male' | '-avg_population_male' | 'avg_population_latinx' | '-avg_population_latinx' | 'avg_population_asian_non_latinx' | '-avg_population_asian_non_latinx' | 'avg_population_black_non_latinx' | '-avg_population_black_non_latinx' | 'avg_population_white_non_latinx' | '-avg_population_white_non_latinx' | 'avg_population_other_race_non' | '-avg_population_other_race_non' | 'min_year' | '-min_year' | 'min_population_total' | '-min_population_total' | 'min_population_age_0_17' | '-min_population_age_0_17' | 'min_population_age_18' | '-min_population_age_18' | 'min_population_age_18_29' | '-min_population_age_18_29' | 'min_population_age_30_39' | '-min_population_age_30_39' | 'min_population_age_40_49' | '-min_population_age_40_49' | 'min_population_age_50_59' | '-min_population_age_50_59' | 'min_population_age_60_69' | '-min_population_age_60_69' | 'min_population_age_65' | '-min_population_age_65' | 'min_population_age_70_79' | '-min_population_age_70_79' | 'min_population_age_80' | '-min_population_age_80' | 'min_population_female' | '-min_population_female' | 'min_population_male' | '-min_population_male' | 'min_population_latinx' | '-min_population_latinx' | 'min_population_asian_non_latinx' | '-min_population_asian_non_latinx' | 'min_population_black_non_latinx' | '-min_population_black_non_latinx' | 'min_population_white_non_latinx' | '-min_population_white_non_latinx' | 'min_population_other_race_non' | '-min_population_other_race_non' | 'max_year' | '-max_year' | 'max_population_total' | '-max_population_total' | 'max_population_age_0_17' | '-max_population_age_0_17' | 'max_population_age_18' | '-max_population_age_18' | 'max_population_age_18_29' | '-max_population_age_18_29' | 'max_population_age_30_39' | '-max_population_age_30_39' | 'max_population_age_40_49' | '-max_population_age_40_49' | 'max_population_age_50_59' | '-max_population_age_50_59' | 'max_population_age_60_69' | '-max_population_age_60_69' | 'max_population_age_65' | '-max_population_age_65' | 'max_population_age_70_79' | '-max_population_age_70_79' | 'max_population_age_80' | '-max_population_age_80' | 'max_population_female' | '-max_population_female' | 'max_population_male' | '-max_population_male' | 'max_population_latinx' | '-max_population_latinx' | 'max_population_asian_non_latinx' | '-max_population_asian_non_latinx' | 'max_population_black_non_latinx' | '-max_population_black_non_latinx' | 'max_population_white_non_latinx' | '-max_population_white_non_latinx' | 'max_population_other_race_non' | '-max_population_other_race_non';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Only rows whose `geography_type` is one of these values, comma-separated.
+         */
+        geography_type?: Array<string>;
+        /**
+         * Only rows whose `year` is one of these values, comma-separated.
+         */
+        year?: Array<number>;
+        /**
+         * Only rows whose `geography` is one of these values, comma-separated.
+         */
+        geography?: Array<string>;
+    };
+    url: '/v1/population/aggregate';
+};
+
+export type AggregatePopulationErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregatePopulationError = AggregatePopulationErrors[keyof AggregatePopulationErrors];
+
+export type AggregatePopulationResponses = {
+    /**
+     * Groups of Chicago Population Counts, largest first unless `order` says otherwise.
+     */
+    200: PopulationCountAggregates;
+};
+
+export type AggregatePopulationResponse = AggregatePopulationResponses[keyof AggregatePopulationResponses];
 
 export type ListCrimesData = {
     body?: never;
@@ -1449,6 +3803,125 @@ export type ListCrimesResponses = {
 
 export type ListCrimesResponse = ListCrimesResponses[keyof ListCrimesResponses];
 
+export type AggregateCrimesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'primary_type' | 'district' | 'ward' | 'community_area' | 'arrest' | 'domestic' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'ward' | 'x_coordinate' | 'y_coordinate' | 'year' | 'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'ward' | 'x_coordinate' | 'y_coordinate' | 'year' | 'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'ward' | 'x_coordinate' | 'y_coordinate' | 'year' | 'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'ward' | 'x_coordinate' | 'y_coordinate' | 'year' | 'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'primary_type' | '-primary_type' | 'district' | '-district' | 'ward' | '-ward' | 'community_area' | '-community_area' | 'arrest' | '-arrest' | 'domestic' | '-domestic' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_ward' | '-sum_ward' | 'sum_x_coordinate' | '-sum_x_coordinate' | 'sum_y_coordinate' | '-sum_y_coordinate' | 'sum_year' | '-sum_year' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_ward' | '-avg_ward' | 'avg_x_coordinate' | '-avg_x_coordinate' | 'avg_y_coordinate' | '-avg_y_coordinate' | 'avg_year' | '-avg_year' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_ward' | '-min_ward' | 'min_x_coordinate' | '-min_x_coordinate' | 'min_y_coordinate' | '-min_y_coordinate' | 'min_year' | '-min_year' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_ward' | '-max_ward' | 'max_x_coordinate' | '-max_x_coordinate' | 'max_y_coordinate' | '-max_y_coordinate' | 'max_year' | '-max_year' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `primary_type` is one of these values, comma-separated.
+         */
+        primary_type?: Array<string>;
+        /**
+         * Only rows whose `district` is one of these values, comma-separated.
+         */
+        district?: Array<string>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<number>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<string>;
+        /**
+         * Only rows whose `arrest` is one of these values, comma-separated.
+         */
+        arrest?: Array<boolean>;
+        /**
+         * Only rows whose `domestic` is one of these values, comma-separated.
+         */
+        domestic?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/crimes/aggregate';
+};
+
+export type AggregateCrimesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateCrimesError = AggregateCrimesErrors[keyof AggregateCrimesErrors];
+
+export type AggregateCrimesResponses = {
+    /**
+     * Groups of Crimes - 2001 to Present, largest first unless `order` says otherwise.
+     */
+    200: CrimeAggregates;
+};
+
+export type AggregateCrimesResponse = AggregateCrimesResponses[keyof AggregateCrimesResponses];
+
 export type ListServiceRequestsData = {
     body?: never;
     path?: never;
@@ -1552,6 +4025,125 @@ export type ListServiceRequestsResponses = {
 
 export type ListServiceRequestsResponse = ListServiceRequestsResponses[keyof ListServiceRequestsResponses];
 
+export type AggregateServiceRequestsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'sr_type' | 'status' | 'owner_department' | 'origin' | 'community_area' | 'ward' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `created_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'community_area' | 'ward' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'community_area' | 'ward' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'community_area' | 'ward' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'community_area' | 'ward' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'sr_type' | '-sr_type' | 'status' | '-status' | 'owner_department' | '-owner_department' | 'origin' | '-origin' | 'community_area' | '-community_area' | 'ward' | '-ward' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_community_area' | '-sum_community_area' | 'sum_ward' | '-sum_ward' | 'sum_created_hour' | '-sum_created_hour' | 'sum_created_day_of_week' | '-sum_created_day_of_week' | 'sum_created_month' | '-sum_created_month' | 'sum_x_coordinate' | '-sum_x_coordinate' | 'sum_y_coordinate' | '-sum_y_coordinate' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_community_area' | '-avg_community_area' | 'avg_ward' | '-avg_ward' | 'avg_created_hour' | '-avg_created_hour' | 'avg_created_day_of_week' | '-avg_created_day_of_week' | 'avg_created_month' | '-avg_created_month' | 'avg_x_coordinate' | '-avg_x_coordinate' | 'avg_y_coordinate' | '-avg_y_coordinate' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_community_area' | '-min_community_area' | 'min_ward' | '-min_ward' | 'min_created_hour' | '-min_created_hour' | 'min_created_day_of_week' | '-min_created_day_of_week' | 'min_created_month' | '-min_created_month' | 'min_x_coordinate' | '-min_x_coordinate' | 'min_y_coordinate' | '-min_y_coordinate' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_community_area' | '-max_community_area' | 'max_ward' | '-max_ward' | 'max_created_hour' | '-max_created_hour' | 'max_created_day_of_week' | '-max_created_day_of_week' | 'max_created_month' | '-max_created_month' | 'max_x_coordinate' | '-max_x_coordinate' | 'max_y_coordinate' | '-max_y_coordinate' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `sr_type` is one of these values, comma-separated.
+         */
+        sr_type?: Array<string>;
+        /**
+         * Only rows whose `status` is one of these values, comma-separated.
+         */
+        status?: Array<string>;
+        /**
+         * Only rows whose `owner_department` is one of these values, comma-separated.
+         */
+        owner_department?: Array<string>;
+        /**
+         * Only rows whose `origin` is one of these values, comma-separated.
+         */
+        origin?: Array<string>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<number>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/service-requests/aggregate';
+};
+
+export type AggregateServiceRequestsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateServiceRequestsError = AggregateServiceRequestsErrors[keyof AggregateServiceRequestsErrors];
+
+export type AggregateServiceRequestsResponses = {
+    /**
+     * Groups of 311 Service Requests, largest first unless `order` says otherwise.
+     */
+    200: ServiceRequestAggregates;
+};
+
+export type AggregateServiceRequestsResponse = AggregateServiceRequestsResponses[keyof AggregateServiceRequestsResponses];
+
 export type ListBusinessLicensesData = {
     body?: never;
     path?: never;
@@ -1654,6 +4246,125 @@ export type ListBusinessLicensesResponses = {
 };
 
 export type ListBusinessLicensesResponse = ListBusinessLicensesResponses[keyof ListBusinessLicensesResponses];
+
+export type AggregateBusinessLicensesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'license_description' | 'license_status' | 'application_type' | 'ward' | 'police_district' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `date_issued` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'license_description' | '-license_description' | 'license_status' | '-license_status' | 'application_type' | '-application_type' | 'ward' | '-ward' | 'police_district' | '-police_district' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `license_description` is one of these values, comma-separated.
+         */
+        license_description?: Array<string>;
+        /**
+         * Only rows whose `license_status` is one of these values, comma-separated.
+         */
+        license_status?: Array<string>;
+        /**
+         * Only rows whose `application_type` is one of these values, comma-separated.
+         */
+        application_type?: Array<string>;
+        /**
+         * Only rows whose `ward` is one of these values, comma-separated.
+         */
+        ward?: Array<string>;
+        /**
+         * Only rows whose `police_district` is one of these values, comma-separated.
+         */
+        police_district?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` is one of these values, comma-separated.
+         */
+        community_area?: Array<string>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/business-licenses/aggregate';
+};
+
+export type AggregateBusinessLicensesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateBusinessLicensesError = AggregateBusinessLicensesErrors[keyof AggregateBusinessLicensesErrors];
+
+export type AggregateBusinessLicensesResponses = {
+    /**
+     * Groups of Business Licenses, largest first unless `order` says otherwise.
+     */
+    200: BusinessLicenseAggregates;
+};
+
+export type AggregateBusinessLicensesResponse = AggregateBusinessLicensesResponses[keyof AggregateBusinessLicensesResponses];
 
 export type ListTrafficCrashesData = {
     body?: never;
@@ -1766,6 +4477,133 @@ export type ListTrafficCrashesResponses = {
 
 export type ListTrafficCrashesResponse = ListTrafficCrashesResponses[keyof ListTrafficCrashesResponses];
 
+export type AggregateTrafficCrashesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'crash_type' | 'prim_contributory_cause' | 'first_crash_type' | 'damage' | 'most_severe_injury' | 'weather_condition' | 'hit_and_run_i' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `crash_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'posted_speed_limit' | 'lane_cnt' | 'street_no' | 'num_units' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'posted_speed_limit' | 'lane_cnt' | 'street_no' | 'num_units' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'posted_speed_limit' | 'lane_cnt' | 'street_no' | 'num_units' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'posted_speed_limit' | 'lane_cnt' | 'street_no' | 'num_units' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'crash_type' | '-crash_type' | 'prim_contributory_cause' | '-prim_contributory_cause' | 'first_crash_type' | '-first_crash_type' | 'damage' | '-damage' | 'most_severe_injury' | '-most_severe_injury' | 'weather_condition' | '-weather_condition' | 'hit_and_run_i' | '-hit_and_run_i' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_posted_speed_limit' | '-sum_posted_speed_limit' | 'sum_lane_cnt' | '-sum_lane_cnt' | 'sum_street_no' | '-sum_street_no' | 'sum_num_units' | '-sum_num_units' | 'sum_injuries_total' | '-sum_injuries_total' | 'sum_injuries_fatal' | '-sum_injuries_fatal' | 'sum_injuries_incapacitating' | '-sum_injuries_incapacitating' | 'sum_injuries_non_incapacitating' | '-sum_injuries_non_incapacitating' | 'sum_injuries_reported_not_evident' | '-sum_injuries_reported_not_evident' | 'sum_injuries_no_indication' | '-sum_injuries_no_indication' | 'sum_injuries_unknown' | '-sum_injuries_unknown' | 'sum_crash_hour' | '-sum_crash_hour' | 'sum_crash_day_of_week' | '-sum_crash_day_of_week' | 'sum_crash_month' | '-sum_crash_month' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_posted_speed_limit' | '-avg_posted_speed_limit' | 'avg_lane_cnt' | '-avg_lane_cnt' | 'avg_street_no' | '-avg_street_no' | 'avg_num_units' | '-avg_num_units' | 'avg_injuries_total' | '-avg_injuries_total' | 'avg_injuries_fatal' | '-avg_injuries_fatal' | 'avg_injuries_incapacitating' | '-avg_injuries_incapacitating' | 'avg_injuries_non_incapacitating' | '-avg_injuries_non_incapacitating' | 'avg_injuries_reported_not_evident' | '-avg_injuries_reported_not_evident' | 'avg_injuries_no_indication' | '-avg_injuries_no_indication' | 'avg_injuries_unknown' | '-avg_injuries_unknown' | 'avg_crash_hour' | '-avg_crash_hour' | 'avg_crash_day_of_week' | '-avg_crash_day_of_week' | 'avg_crash_month' | '-avg_crash_month' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_posted_speed_limit' | '-min_posted_speed_limit' | 'min_lane_cnt' | '-min_lane_cnt' | 'min_street_no' | '-min_street_no' | 'min_num_units' | '-min_num_units' | 'min_injuries_total' | '-min_injuries_total' | 'min_injuries_fatal' | '-min_injuries_fatal' | 'min_injuries_incapacitating' | '-min_injuries_incapacitating' | 'min_injuries_non_incapacitating' | '-min_injuries_non_incapacitating' | 'min_injuries_reported_not_evident' | '-min_injuries_reported_not_evident' | 'min_injuries_no_indication' | '-min_injuries_no_indication' | 'min_injuries_unknown' | '-min_injuries_unknown' | 'min_crash_hour' | '-min_crash_hour' | 'min_crash_day_of_week' | '-min_crash_day_of_week' | 'min_crash_month' | '-min_crash_month' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_posted_speed_limit' | '-max_posted_speed_limit' | 'max_lane_cnt' | '-max_lane_cnt' | 'max_street_no' | '-max_street_no' | 'max_num_units' | '-max_num_units' | 'max_injuries_total' | '-max_injuries_total' | 'max_injuries_fatal' | '-max_injuries_fatal' | 'max_injuries_incapacitating' | '-max_injuries_incapacitating' | 'max_injuries_non_incapacitating' | '-max_injuries_non_incapacitating' | 'max_injuries_reported_not_evident' | '-max_injuries_reported_not_evident' | 'max_injuries_no_indication' | '-max_injuries_no_indication' | 'max_injuries_unknown' | '-max_injuries_unknown' | 'max_crash_hour' | '-max_crash_hour' | 'max_crash_day_of_week' | '-max_crash_day_of_week' | 'max_crash_month' | '-max_crash_month' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `crash_type` is one of these values, comma-separated.
+         */
+        crash_type?: Array<string>;
+        /**
+         * Only rows whose `prim_contributory_cause` is one of these values, comma-separated.
+         */
+        prim_contributory_cause?: Array<string>;
+        /**
+         * Only rows whose `first_crash_type` is one of these values, comma-separated.
+         */
+        first_crash_type?: Array<string>;
+        /**
+         * Only rows whose `damage` is one of these values, comma-separated.
+         */
+        damage?: Array<string>;
+        /**
+         * Only rows whose `most_severe_injury` is one of these values, comma-separated.
+         */
+        most_severe_injury?: Array<string>;
+        /**
+         * Only rows whose `weather_condition` is one of these values, comma-separated.
+         */
+        weather_condition?: Array<string>;
+        /**
+         * Only rows whose `hit_and_run_i` is one of these values, comma-separated.
+         */
+        hit_and_run_i?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/traffic-crashes/aggregate';
+};
+
+export type AggregateTrafficCrashesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateTrafficCrashesError = AggregateTrafficCrashesErrors[keyof AggregateTrafficCrashesErrors];
+
+export type AggregateTrafficCrashesResponses = {
+    /**
+     * Groups of Traffic Crashes - Crashes, largest first unless `order` says otherwise.
+     */
+    200: TrafficCrashAggregates;
+};
+
+export type AggregateTrafficCrashesResponse = AggregateTrafficCrashesResponses[keyof AggregateTrafficCrashesResponses];
+
 export type ListTaxiTripsData = {
     body?: never;
     path?: never;
@@ -1865,6 +4703,121 @@ export type ListTaxiTripsResponses = {
 
 export type ListTaxiTripsResponse = ListTaxiTripsResponses[keyof ListTaxiTripsResponses];
 
+export type AggregateTaxiTripsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'company' | 'payment_type' | 'pickup_community_area' | 'dropoff_community_area' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `trip_start_timestamp` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'trip_seconds' | 'trip_miles' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'trip_seconds' | 'trip_miles' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'trip_seconds' | 'trip_miles' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'trip_seconds' | 'trip_miles' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'company' | '-company' | 'payment_type' | '-payment_type' | 'pickup_community_area' | '-pickup_community_area' | 'dropoff_community_area' | '-dropoff_community_area' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_trip_seconds' | '-sum_trip_seconds' | 'sum_trip_miles' | '-sum_trip_miles' | 'sum_pickup_community_area' | '-sum_pickup_community_area' | 'sum_dropoff_community_area' | '-sum_dropoff_community_area' | 'sum_fare' | '-sum_fare' | 'sum_tips' | '-sum_tips' | 'sum_tolls' | '-sum_tolls' | 'sum_extras' | '-sum_extras' | 'sum_trip_total' | '-sum_trip_total' | 'sum_pickup_centroid_latitude' | '-sum_pickup_centroid_latitude' | 'sum_pickup_centroid_longitude' | '-sum_pickup_centroid_longitude' | 'sum_dropoff_centroid_latitude' | '-sum_dropoff_centroid_latitude' | 'sum_dropoff_centroid_longitude' | '-sum_dropoff_centroid_longitude' | 'avg_trip_seconds' | '-avg_trip_seconds' | 'avg_trip_miles' | '-avg_trip_miles' | 'avg_pickup_community_area' | '-avg_pickup_community_area' | 'avg_dropoff_community_area' | '-avg_dropoff_community_area' | 'avg_fare' | '-avg_fare' | 'avg_tips' | '-avg_tips' | 'avg_tolls' | '-avg_tolls' | 'avg_extras' | '-avg_extras' | 'avg_trip_total' | '-avg_trip_total' | 'avg_pickup_centroid_latitude' | '-avg_pickup_centroid_latitude' | 'avg_pickup_centroid_longitude' | '-avg_pickup_centroid_longitude' | 'avg_dropoff_centroid_latitude' | '-avg_dropoff_centroid_latitude' | 'avg_dropoff_centroid_longitude' | '-avg_dropoff_centroid_longitude' | 'min_trip_seconds' | '-min_trip_seconds' | 'min_trip_miles' | '-min_trip_miles' | 'min_pickup_community_area' | '-min_pickup_community_area' | 'min_dropoff_community_area' | '-min_dropoff_community_area' | 'min_fare' | '-min_fare' | 'min_tips' | '-min_tips' | 'min_tolls' | '-min_tolls' | 'min_extras' | '-min_extras' | 'min_trip_total' | '-min_trip_total' | 'min_pickup_centroid_latitude' | '-min_pickup_centroid_latitude' | 'min_pickup_centroid_longitude' | '-min_pickup_centroid_longitude' | 'min_dropoff_centroid_latitude' | '-min_dropoff_centroid_latitude' | 'min_dropoff_centroid_longitude' | '-min_dropoff_centroid_longitude' | 'max_trip_seconds' | '-max_trip_seconds' | 'max_trip_miles' | '-max_trip_miles' | 'max_pickup_community_area' | '-max_pickup_community_area' | 'max_dropoff_community_area' | '-max_dropoff_community_area' | 'max_fare' | '-max_fare' | 'max_tips' | '-max_tips' | 'max_tolls' | '-max_tolls' | 'max_extras' | '-max_extras' | 'max_trip_total' | '-max_trip_total' | 'max_pickup_centroid_latitude' | '-max_pickup_centroid_latitude' | 'max_pickup_centroid_longitude' | '-max_pickup_centroid_longitude' | 'max_dropoff_centroid_latitude' | '-max_dropoff_centroid_latitude' | 'max_dropoff_centroid_longitude' | '-max_dropoff_centroid_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `company` is one of these values, comma-separated.
+         */
+        company?: Array<string>;
+        /**
+         * Only rows whose `payment_type` is one of these values, comma-separated.
+         */
+        payment_type?: Array<string>;
+        /**
+         * Only rows whose `pickup_community_area` is one of these values, comma-separated.
+         */
+        pickup_community_area?: Array<number>;
+        /**
+         * Only rows whose `dropoff_community_area` is one of these values, comma-separated.
+         */
+        dropoff_community_area?: Array<number>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/taxi-trips/aggregate';
+};
+
+export type AggregateTaxiTripsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateTaxiTripsError = AggregateTaxiTripsErrors[keyof AggregateTaxiTripsErrors];
+
+export type AggregateTaxiTripsResponses = {
+    /**
+     * Groups of Taxi Trips, largest first unless `order` says otherwise.
+     */
+    200: TaxiTripAggregates;
+};
+
+export type AggregateTaxiTripsResponse = AggregateTaxiTripsResponses[keyof AggregateTaxiTripsResponses];
+
 export type ListRideshareTripsData = {
     body?: never;
     path?: never;
@@ -1960,6 +4913,117 @@ export type ListRideshareTripsResponses = {
 
 export type ListRideshareTripsResponse = ListRideshareTripsResponses[keyof ListRideshareTripsResponses];
 
+export type AggregateRideshareTripsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'pickup_community_area' | 'dropoff_community_area' | 'shared_trip_authorized' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `trip_start_timestamp` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'pickup_community_area' | '-pickup_community_area' | 'dropoff_community_area' | '-dropoff_community_area' | 'shared_trip_authorized' | '-shared_trip_authorized' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_trip_seconds' | '-sum_trip_seconds' | 'sum_trip_miles' | '-sum_trip_miles' | 'sum_percent_time_chicago' | '-sum_percent_time_chicago' | 'sum_percent_distance_chicago' | '-sum_percent_distance_chicago' | 'sum_pickup_community_area' | '-sum_pickup_community_area' | 'sum_dropoff_community_area' | '-sum_dropoff_community_area' | 'sum_fare' | '-sum_fare' | 'sum_tip' | '-sum_tip' | 'sum_additional_charges' | '-sum_additional_charges' | 'sum_trip_total' | '-sum_trip_total' | 'sum_trips_pooled' | '-sum_trips_pooled' | 'sum_pickup_centroid_latitude' | '-sum_pickup_centroid_latitude' | 'sum_pickup_centroid_longitude' | '-sum_pickup_centroid_longitude' | 'sum_dropoff_centroid_latitude' | '-sum_dropoff_centroid_latitude' | 'sum_dropoff_centroid_longitude' | '-sum_dropoff_centroid_longitude' | 'avg_trip_seconds' | '-avg_trip_seconds' | 'avg_trip_miles' | '-avg_trip_miles' | 'avg_percent_time_chicago' | '-avg_percent_time_chicago' | 'avg_percent_distance_chicago' | '-avg_percent_distance_chicago' | 'avg_pickup_community_area' | '-avg_pickup_community_area' | 'avg_dropoff_community_area' | '-avg_dropoff_community_area' | 'avg_fare' | '-avg_fare' | 'avg_tip' | '-avg_tip' | 'avg_additional_charges' | '-avg_additional_charges' | 'avg_trip_total' | '-avg_trip_total' | 'avg_trips_pooled' | '-avg_trips_pooled' | 'avg_pickup_centroid_latitude' | '-avg_pickup_centroid_latitude' | 'avg_pickup_centroid_longitude' | '-avg_pickup_centroid_longitude' | 'avg_dropoff_centroid_latitude' | '-avg_dropoff_centroid_latitude' | 'avg_dropoff_centroid_longitude' | '-avg_dropoff_centroid_longitude' | 'min_trip_seconds' | '-min_trip_seconds' | 'min_trip_miles' | '-min_trip_miles' | 'min_percent_time_chicago' | '-min_percent_time_chicago' | 'min_percent_distance_chicago' | '-min_percent_distance_chicago' | 'min_pickup_community_area' | '-min_pickup_community_area' | 'min_dropoff_community_area' | '-min_dropoff_community_area' | 'min_fare' | '-min_fare' | 'min_tip' | '-min_tip' | 'min_additional_charges' | '-min_additional_charges' | 'min_trip_total' | '-min_trip_total' | 'min_trips_pooled' | '-min_trips_pooled' | 'min_pickup_centroid_latitude' | '-min_pickup_centroid_latitude' | 'min_pickup_centroid_longitude' | '-min_pickup_centroid_longitude' | 'min_dropoff_centroid_latitude' | '-min_dropoff_centroid_latitude' | 'min_dropoff_centroid_longitude' | '-min_dropoff_centroid_longitude' | 'max_trip_seconds' | '-max_trip_seconds' | 'max_trip_miles' | '-max_trip_miles' | 'max_percent_time_chicago' | '-max_percent_time_chicago' | 'max_percent_distance_chicago' | '-max_percent_distance_chicago' | 'max_pickup_community_area' | '-max_pickup_community_area' | 'max_dropoff_community_area' | '-max_dropoff_community_area' | 'max_fare' | '-max_fare' | 'max_tip' | '-max_tip' | 'max_additional_charges' | '-max_additional_charges' | 'max_trip_total' | '-max_trip_total' | 'max_trips_pooled' | '-max_trips_pooled' | 'max_pickup_centroid_latitude' | '-max_pickup_centroid_latitude' | 'max_pickup_centroid_longitude' | '-max_pickup_centroid_longitude' | 'max_dropoff_centroid_latitude' | '-max_dropoff_centroid_latitude' | 'max_dropoff_centroid_longitude' | '-max_dropoff_centroid_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `pickup_community_area` is one of these values, comma-separated.
+         */
+        pickup_community_area?: Array<number>;
+        /**
+         * Only rows whose `dropoff_community_area` is one of these values, comma-separated.
+         */
+        dropoff_community_area?: Array<number>;
+        /**
+         * Only rows whose `shared_trip_authorized` is one of these values, comma-separated.
+         */
+        shared_trip_authorized?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/rideshare-trips/aggregate';
+};
+
+export type AggregateRideshareTripsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateRideshareTripsError = AggregateRideshareTripsErrors[keyof AggregateRideshareTripsErrors];
+
+export type AggregateRideshareTripsResponses = {
+    /**
+     * Groups of Transportation Network Providers - Trips, largest first unless `order` says otherwise.
+     */
+    200: RideshareTripAggregates;
+};
+
+export type AggregateRideshareTripsResponse = AggregateRideshareTripsResponses[keyof AggregateRideshareTripsResponses];
+
 export type ListCtaStationEntriesData = {
     body?: never;
     path?: never;
@@ -2033,6 +5097,96 @@ export type ListCtaStationEntriesResponses = {
 };
 
 export type ListCtaStationEntriesResponse = ListCtaStationEntriesResponses[keyof ListCtaStationEntriesResponses];
+
+export type AggregateCtaStationEntriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'station_id' | 'daytype'>;
+        /**
+         * Also group by `date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'station_id' | 'rides'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'station_id' | 'rides'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'station_id' | 'rides'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'station_id' | 'rides'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'station_id' | '-station_id' | 'daytype' | '-daytype' | 'period' | '-period' | 'dow' | '-dow' | 'count' | '-count' | 'sum_station_id' | '-sum_station_id' | 'sum_rides' | '-sum_rides' | 'avg_station_id' | '-avg_station_id' | 'avg_rides' | '-avg_rides' | 'min_station_id' | '-min_station_id' | 'min_rides' | '-min_rides' | 'max_station_id' | '-max_station_id' | 'max_rides' | '-max_rides';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `station_id` is one of these values, comma-separated.
+         */
+        station_id?: Array<number>;
+        /**
+         * Only rows whose `daytype` is one of these values, comma-separated.
+         */
+        daytype?: Array<string>;
+    };
+    url: '/v1/cta-station-entries/aggregate';
+};
+
+export type AggregateCtaStationEntriesErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateCtaStationEntriesError = AggregateCtaStationEntriesErrors[keyof AggregateCtaStationEntriesErrors];
+
+export type AggregateCtaStationEntriesResponses = {
+    /**
+     * Groups of CTA - Ridership - 'L' Station Entries - Daily Totals, largest first unless `order` says otherwise.
+     */
+    200: CtaStationEntryAggregates;
+};
+
+export type AggregateCtaStationEntriesResponse = AggregateCtaStationEntriesResponses[keyof AggregateCtaStationEntriesResponses];
 
 export type ListCtaStopsData = {
     body?: never;
@@ -2157,6 +5311,141 @@ export type ListCtaStopsResponses = {
 
 export type ListCtaStopsResponse = ListCtaStopsResponses[keyof ListCtaStopsResponses];
 
+export type AggregateCtaStopsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'map_id' | 'direction_id' | 'ada' | 'red' | 'blue' | 'g' | 'brn' | 'p' | 'pexp' | 'y' | 'pnk' | 'o' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'map_id' | 'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'map_id' | 'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'map_id' | 'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'map_id' | 'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'map_id' | '-map_id' | 'direction_id' | '-direction_id' | 'ada' | '-ada' | 'red' | '-red' | 'blue' | '-blue' | 'g' | '-g' | 'brn' | '-brn' | 'p' | '-p' | 'pexp' | '-pexp' | 'y' | '-y' | 'pnk' | '-pnk' | 'o' | '-o' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'count' | '-count' | 'sum_map_id' | '-sum_map_id' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_map_id' | '-avg_map_id' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_map_id' | '-min_map_id' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_map_id' | '-max_map_id' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Only rows whose `map_id` is one of these values, comma-separated.
+         */
+        map_id?: Array<number>;
+        /**
+         * Only rows whose `direction_id` is one of these values, comma-separated.
+         */
+        direction_id?: Array<string>;
+        /**
+         * Only rows whose `ada` is one of these values, comma-separated.
+         */
+        ada?: Array<boolean>;
+        /**
+         * Only rows whose `red` is one of these values, comma-separated.
+         */
+        red?: Array<boolean>;
+        /**
+         * Only rows whose `blue` is one of these values, comma-separated.
+         */
+        blue?: Array<boolean>;
+        /**
+         * Only rows whose `g` is one of these values, comma-separated.
+         */
+        g?: Array<boolean>;
+        /**
+         * Only rows whose `brn` is one of these values, comma-separated.
+         */
+        brn?: Array<boolean>;
+        /**
+         * Only rows whose `p` is one of these values, comma-separated.
+         */
+        p?: Array<boolean>;
+        /**
+         * Only rows whose `pexp` is one of these values, comma-separated.
+         */
+        pexp?: Array<boolean>;
+        /**
+         * Only rows whose `y` is one of these values, comma-separated.
+         */
+        y?: Array<boolean>;
+        /**
+         * Only rows whose `pnk` is one of these values, comma-separated.
+         */
+        pnk?: Array<boolean>;
+        /**
+         * Only rows whose `o` is one of these values, comma-separated.
+         */
+        o?: Array<boolean>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/cta-stops/aggregate';
+};
+
+export type AggregateCtaStopsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateCtaStopsError = AggregateCtaStopsErrors[keyof AggregateCtaStopsErrors];
+
+export type AggregateCtaStopsResponses = {
+    /**
+     * Groups of CTA - System Information - List of 'L' Stops, largest first unless `order` says otherwise.
+     */
+    200: CtaStopAggregates;
+};
+
+export type AggregateCtaStopsResponse = AggregateCtaStopsResponses[keyof AggregateCtaStopsResponses];
+
 export type ListFoodInspectionsData = {
     body?: never;
     path?: never;
@@ -2255,6 +5544,121 @@ export type ListFoodInspectionsResponses = {
 };
 
 export type ListFoodInspectionsResponse = ListFoodInspectionsResponses[keyof ListFoodInspectionsResponses];
+
+export type AggregateFoodInspectionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+         */
+        group_by?: Array<'results' | 'risk' | 'facility_type' | 'inspection_type' | 'geo_zip' | 'geo_community_area'>;
+        /**
+         * Also group by `inspection_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+         */
+        bucket?: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'hour';
+        /**
+         * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
+         */
+        sum?: Array<'latitude' | 'longitude'>;
+        /**
+         * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
+         */
+        avg?: Array<'latitude' | 'longitude'>;
+        /**
+         * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
+         */
+        min?: Array<'latitude' | 'longitude'>;
+        /**
+         * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
+         */
+        max?: Array<'latitude' | 'longitude'>;
+        /**
+         * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
+         */
+        order?: 'results' | '-results' | 'risk' | '-risk' | 'facility_type' | '-facility_type' | 'inspection_type' | '-inspection_type' | 'geo_zip' | '-geo_zip' | 'geo_community_area' | '-geo_community_area' | 'period' | '-period' | 'dow' | '-dow' | 'hour' | '-hour' | 'count' | '-count' | 'sum_latitude' | '-sum_latitude' | 'sum_longitude' | '-sum_longitude' | 'avg_latitude' | '-avg_latitude' | 'avg_longitude' | '-avg_longitude' | 'min_latitude' | '-min_latitude' | 'min_longitude' | '-min_longitude' | 'max_latitude' | '-max_latitude' | 'max_longitude' | '-max_longitude';
+        /**
+         * Most groups to answer; `truncated` tells when there were more.
+         */
+        limit?: number;
+        /**
+         * Answer format; overrides `Accept`.
+         */
+        format?: 'json' | 'csv' | 'ndjson';
+        /**
+         * Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        from?: LocalDateTimeInput;
+        /**
+         * Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+         */
+        to?: LocalDateTimeInput;
+        /**
+         * Only rows whose `results` is one of these values, comma-separated.
+         */
+        results?: Array<string>;
+        /**
+         * Only rows whose `risk` is one of these values, comma-separated.
+         */
+        risk?: Array<string>;
+        /**
+         * Only rows whose `facility_type` is one of these values, comma-separated.
+         */
+        facility_type?: Array<string>;
+        /**
+         * Only rows whose `inspection_type` is one of these values, comma-separated.
+         */
+        inspection_type?: Array<string>;
+        /**
+         * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
+         */
+        zip?: Array<string>;
+        /**
+         * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
+         */
+        community_area?: Array<number>;
+        /**
+         * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+         */
+        bbox?: [
+            number,
+            number,
+            number,
+            number
+        ];
+    };
+    url: '/v1/food-inspections/aggregate';
+};
+
+export type AggregateFoodInspectionsErrors = {
+    /**
+     * A parameter is invalid; `errors` names each one.
+     */
+    400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
+     * The database is unavailable; retry after `Retry-After` seconds.
+     */
+    503: Problem;
+    /**
+     * An error, as RFC 9457 problem details.
+     */
+    default: Problem;
+};
+
+export type AggregateFoodInspectionsError = AggregateFoodInspectionsErrors[keyof AggregateFoodInspectionsErrors];
+
+export type AggregateFoodInspectionsResponses = {
+    /**
+     * Groups of Food Inspections, largest first unless `order` says otherwise.
+     */
+    200: FoodInspectionAggregates;
+};
+
+export type AggregateFoodInspectionsResponse = AggregateFoodInspectionsResponses[keyof AggregateFoodInspectionsResponses];
 
 export type GetCrimesByZipData = {
     body?: never;

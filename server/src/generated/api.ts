@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/zip-codes/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Boundaries - ZIP Codes
+         * @description Counts (and optionally sums, averages, minima and maxima) of Boundaries - ZIP Codes per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/zip-codes/aggregate?group_by=zip`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateZipCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/community-areas": {
         parameters: {
             query?: never;
@@ -56,6 +76,26 @@ export interface paths {
          * @description Boundaries - Community Areas (current) (portal `igwz-8jzy`), ordered by `area_numbe` unless `order` says otherwise. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listCommunityAreas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/community-areas/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Boundaries - Community Areas (current)
+         * @description Counts (and optionally sums, averages, minima and maxima) of Boundaries - Community Areas (current) per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/community-areas/aggregate?group_by=community`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateCommunityAreas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -84,6 +124,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/population/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Chicago Population Counts
+         * @description Counts (and optionally sums, averages, minima and maxima) of Chicago Population Counts per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/population/aggregate?group_by=geography_type`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregatePopulation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/crimes": {
         parameters: {
             query?: never;
@@ -96,6 +156,26 @@ export interface paths {
          * @description Crimes - 2001 to Present (portal `ijzp-q8t2`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listCrimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crimes/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Crimes - 2001 to Present
+         * @description Counts (and optionally sums, averages, minima and maxima) of Crimes - 2001 to Present per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/crimes/aggregate?group_by=primary_type&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateCrimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -124,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/service-requests/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of 311 Service Requests
+         * @description Counts (and optionally sums, averages, minima and maxima) of 311 Service Requests per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/service-requests/aggregate?group_by=sr_type&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateServiceRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/business-licenses": {
         parameters: {
             query?: never;
@@ -136,6 +236,26 @@ export interface paths {
          * @description Business Licenses (portal `r5kz-chrr`), ordered by `-date_issued` unless `order` says otherwise. Filter `from`/`to` on `date_issued`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listBusinessLicenses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/business-licenses/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Business Licenses
+         * @description Counts (and optionally sums, averages, minima and maxima) of Business Licenses per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/business-licenses/aggregate?group_by=license_description&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateBusinessLicenses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -164,6 +284,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/traffic-crashes/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Traffic Crashes - Crashes
+         * @description Counts (and optionally sums, averages, minima and maxima) of Traffic Crashes - Crashes per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/traffic-crashes/aggregate?group_by=crash_type&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateTrafficCrashes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/taxi-trips": {
         parameters: {
             query?: never;
@@ -176,6 +316,26 @@ export interface paths {
          * @description Taxi Trips (portal `wrvz-psew`, `ajtu-isnz`), ordered by `-trip_start_timestamp` unless `order` says otherwise. Filter `from`/`to` on `trip_start_timestamp`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listTaxiTrips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/taxi-trips/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Taxi Trips
+         * @description Counts (and optionally sums, averages, minima and maxima) of Taxi Trips per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/taxi-trips/aggregate?group_by=company&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateTaxiTrips"];
         put?: never;
         post?: never;
         delete?: never;
@@ -204,6 +364,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rideshare-trips/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Transportation Network Providers - Trips
+         * @description Counts (and optionally sums, averages, minima and maxima) of Transportation Network Providers - Trips per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/rideshare-trips/aggregate?group_by=pickup_community_area&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateRideshareTrips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cta-station-entries": {
         parameters: {
             query?: never;
@@ -216,6 +396,26 @@ export interface paths {
          * @description CTA - Ridership - 'L' Station Entries - Daily Totals (portal `5neh-572f`), ordered by `-date` unless `order` says otherwise. Filter `from`/`to` on `date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listCtaStationEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cta-station-entries/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of CTA - Ridership - 'L' Station Entries - Daily Totals
+         * @description Counts (and optionally sums, averages, minima and maxima) of CTA - Ridership - 'L' Station Entries - Daily Totals per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/cta-station-entries/aggregate?group_by=station_id&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateCtaStationEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -244,6 +444,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cta-stops/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of CTA - System Information - List of 'L' Stops
+         * @description Counts (and optionally sums, averages, minima and maxima) of CTA - System Information - List of 'L' Stops per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/cta-stops/aggregate?group_by=map_id`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateCtaStops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/food-inspections": {
         parameters: {
             query?: never;
@@ -256,6 +476,26 @@ export interface paths {
          * @description Food Inspections (portal `4ijn-s7e5`), ordered by `-inspection_date` unless `order` says otherwise. Filter `from`/`to` on `inspection_date`. JSON and GeoJSON answer one page; CSV and NDJSON stream every matching row unless `limit` is given.
          */
         get: operations["listFoodInspections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/food-inspections/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grouped counts of Food Inspections
+         * @description Counts (and optionally sums, averages, minima and maxima) of Food Inspections per group, over the rows the list's filters select: the totals of `count` equal the list's `total` under the same filters. For example `/v1/food-inspections/aggregate?group_by=results&bucket=month&from=2024-01-01`. Common shapes (one column, whole days or months, count only) are served from rollups kept current after every sync; others are computed from the table, and one that would take too long is answered 503 with advice to narrow it.
+         */
+        get: operations["aggregateFoodInspections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -622,6 +862,34 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One group of Boundaries - ZIP Codes: the fields it was grouped by, `count`, and the measures asked for. */
+        ZipCodeAggregateRow: {
+            /** @description Group value (when grouped by `zip`). */
+            zip?: string | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `shape_area` (with `sum=shape_area`). */
+            sum_shape_area?: number | null;
+            /** @description Sum of `shape_len` (with `sum=shape_len`). */
+            sum_shape_len?: number | null;
+            /** @description Average of `shape_area` (with `avg=shape_area`). */
+            avg_shape_area?: number | null;
+            /** @description Average of `shape_len` (with `avg=shape_len`). */
+            avg_shape_len?: number | null;
+            /** @description Minimum of `shape_area` (with `min=shape_area`). */
+            min_shape_area?: number | null;
+            /** @description Minimum of `shape_len` (with `min=shape_len`). */
+            min_shape_len?: number | null;
+            /** @description Maximum of `shape_area` (with `max=shape_area`). */
+            max_shape_area?: number | null;
+            /** @description Maximum of `shape_len` (with `max=shape_len`). */
+            max_shape_len?: number | null;
+        };
+        ZipCodeAggregates: {
+            data: components["schemas"]["ZipCodeAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
+        };
         /** @description One row of Boundaries - Community Areas (current). Every column is present unless `fields` selects fewer; the key (`area_numbe`) always is. */
         CommunityArea: {
             /** @description Community area number, 1-77. */
@@ -651,6 +919,74 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of Boundaries - Community Areas (current): the fields it was grouped by, `count`, and the measures asked for. */
+        CommunityAreaAggregateRow: {
+            /** @description Group value (when grouped by `community`). */
+            community?: string | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `area_num_1` (with `sum=area_num_1`). */
+            sum_area_num_1?: number | null;
+            /** @description Sum of `shape_area` (with `sum=shape_area`). */
+            sum_shape_area?: number | null;
+            /** @description Sum of `shape_len` (with `sum=shape_len`). */
+            sum_shape_len?: number | null;
+            /** @description Sum of `perimeter` (with `sum=perimeter`). */
+            sum_perimeter?: number | null;
+            /** @description Sum of `area` (with `sum=area`). */
+            sum_area?: number | null;
+            /** @description Sum of `comarea` (with `sum=comarea`). */
+            sum_comarea?: number | null;
+            /** @description Sum of `comarea_id` (with `sum=comarea_id`). */
+            sum_comarea_id?: number | null;
+            /** @description Average of `area_num_1` (with `avg=area_num_1`). */
+            avg_area_num_1?: number | null;
+            /** @description Average of `shape_area` (with `avg=shape_area`). */
+            avg_shape_area?: number | null;
+            /** @description Average of `shape_len` (with `avg=shape_len`). */
+            avg_shape_len?: number | null;
+            /** @description Average of `perimeter` (with `avg=perimeter`). */
+            avg_perimeter?: number | null;
+            /** @description Average of `area` (with `avg=area`). */
+            avg_area?: number | null;
+            /** @description Average of `comarea` (with `avg=comarea`). */
+            avg_comarea?: number | null;
+            /** @description Average of `comarea_id` (with `avg=comarea_id`). */
+            avg_comarea_id?: number | null;
+            /** @description Minimum of `area_num_1` (with `min=area_num_1`). */
+            min_area_num_1?: number | null;
+            /** @description Minimum of `shape_area` (with `min=shape_area`). */
+            min_shape_area?: number | null;
+            /** @description Minimum of `shape_len` (with `min=shape_len`). */
+            min_shape_len?: number | null;
+            /** @description Minimum of `perimeter` (with `min=perimeter`). */
+            min_perimeter?: number | null;
+            /** @description Minimum of `area` (with `min=area`). */
+            min_area?: number | null;
+            /** @description Minimum of `comarea` (with `min=comarea`). */
+            min_comarea?: number | null;
+            /** @description Minimum of `comarea_id` (with `min=comarea_id`). */
+            min_comarea_id?: number | null;
+            /** @description Maximum of `area_num_1` (with `max=area_num_1`). */
+            max_area_num_1?: number | null;
+            /** @description Maximum of `shape_area` (with `max=shape_area`). */
+            max_shape_area?: number | null;
+            /** @description Maximum of `shape_len` (with `max=shape_len`). */
+            max_shape_len?: number | null;
+            /** @description Maximum of `perimeter` (with `max=perimeter`). */
+            max_perimeter?: number | null;
+            /** @description Maximum of `area` (with `max=area`). */
+            max_area?: number | null;
+            /** @description Maximum of `comarea` (with `max=comarea`). */
+            max_comarea?: number | null;
+            /** @description Maximum of `comarea_id` (with `max=comarea_id`). */
+            max_comarea_id?: number | null;
+        };
+        CommunityAreaAggregates: {
+            data: components["schemas"]["CommunityAreaAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of Chicago Population Counts. Every column is present unless `fields` selects fewer; the key (`record_id`) always is. */
         PopulationCount: {
@@ -696,6 +1032,174 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One group of Chicago Population Counts: the fields it was grouped by, `count`, and the measures asked for. */
+        PopulationCountAggregateRow: {
+            /** @description Group value (when grouped by `geography_type`). */
+            geography_type?: string | null;
+            /** @description Group value (when grouped by `year`). */
+            year?: number | null;
+            /** @description Group value (when grouped by `geography`). */
+            geography?: string | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `year` (with `sum=year`). */
+            sum_year?: number | null;
+            /** @description Sum of `population_total` (with `sum=population_total`). */
+            sum_population_total?: number | null;
+            /** @description Sum of `population_age_0_17` (with `sum=population_age_0_17`). */
+            sum_population_age_0_17?: number | null;
+            /** @description Sum of `population_age_18` (with `sum=population_age_18`). */
+            sum_population_age_18?: number | null;
+            /** @description Sum of `population_age_18_29` (with `sum=population_age_18_29`). */
+            sum_population_age_18_29?: number | null;
+            /** @description Sum of `population_age_30_39` (with `sum=population_age_30_39`). */
+            sum_population_age_30_39?: number | null;
+            /** @description Sum of `population_age_40_49` (with `sum=population_age_40_49`). */
+            sum_population_age_40_49?: number | null;
+            /** @description Sum of `population_age_50_59` (with `sum=population_age_50_59`). */
+            sum_population_age_50_59?: number | null;
+            /** @description Sum of `population_age_60_69` (with `sum=population_age_60_69`). */
+            sum_population_age_60_69?: number | null;
+            /** @description Sum of `population_age_65` (with `sum=population_age_65`). */
+            sum_population_age_65?: number | null;
+            /** @description Sum of `population_age_70_79` (with `sum=population_age_70_79`). */
+            sum_population_age_70_79?: number | null;
+            /** @description Sum of `population_age_80` (with `sum=population_age_80`). */
+            sum_population_age_80?: number | null;
+            /** @description Sum of `population_female` (with `sum=population_female`). */
+            sum_population_female?: number | null;
+            /** @description Sum of `population_male` (with `sum=population_male`). */
+            sum_population_male?: number | null;
+            /** @description Sum of `population_latinx` (with `sum=population_latinx`). */
+            sum_population_latinx?: number | null;
+            /** @description Sum of `population_asian_non_latinx` (with `sum=population_asian_non_latinx`). */
+            sum_population_asian_non_latinx?: number | null;
+            /** @description Sum of `population_black_non_latinx` (with `sum=population_black_non_latinx`). */
+            sum_population_black_non_latinx?: number | null;
+            /** @description Sum of `population_white_non_latinx` (with `sum=population_white_non_latinx`). */
+            sum_population_white_non_latinx?: number | null;
+            /** @description Sum of `population_other_race_non` (with `sum=population_other_race_non`). */
+            sum_population_other_race_non?: number | null;
+            /** @description Average of `year` (with `avg=year`). */
+            avg_year?: number | null;
+            /** @description Average of `population_total` (with `avg=population_total`). */
+            avg_population_total?: number | null;
+            /** @description Average of `population_age_0_17` (with `avg=population_age_0_17`). */
+            avg_population_age_0_17?: number | null;
+            /** @description Average of `population_age_18` (with `avg=population_age_18`). */
+            avg_population_age_18?: number | null;
+            /** @description Average of `population_age_18_29` (with `avg=population_age_18_29`). */
+            avg_population_age_18_29?: number | null;
+            /** @description Average of `population_age_30_39` (with `avg=population_age_30_39`). */
+            avg_population_age_30_39?: number | null;
+            /** @description Average of `population_age_40_49` (with `avg=population_age_40_49`). */
+            avg_population_age_40_49?: number | null;
+            /** @description Average of `population_age_50_59` (with `avg=population_age_50_59`). */
+            avg_population_age_50_59?: number | null;
+            /** @description Average of `population_age_60_69` (with `avg=population_age_60_69`). */
+            avg_population_age_60_69?: number | null;
+            /** @description Average of `population_age_65` (with `avg=population_age_65`). */
+            avg_population_age_65?: number | null;
+            /** @description Average of `population_age_70_79` (with `avg=population_age_70_79`). */
+            avg_population_age_70_79?: number | null;
+            /** @description Average of `population_age_80` (with `avg=population_age_80`). */
+            avg_population_age_80?: number | null;
+            /** @description Average of `population_female` (with `avg=population_female`). */
+            avg_population_female?: number | null;
+            /** @description Average of `population_male` (with `avg=population_male`). */
+            avg_population_male?: number | null;
+            /** @description Average of `population_latinx` (with `avg=population_latinx`). */
+            avg_population_latinx?: number | null;
+            /** @description Average of `population_asian_non_latinx` (with `avg=population_asian_non_latinx`). */
+            avg_population_asian_non_latinx?: number | null;
+            /** @description Average of `population_black_non_latinx` (with `avg=population_black_non_latinx`). */
+            avg_population_black_non_latinx?: number | null;
+            /** @description Average of `population_white_non_latinx` (with `avg=population_white_non_latinx`). */
+            avg_population_white_non_latinx?: number | null;
+            /** @description Average of `population_other_race_non` (with `avg=population_other_race_non`). */
+            avg_population_other_race_non?: number | null;
+            /** @description Minimum of `year` (with `min=year`). */
+            min_year?: number | null;
+            /** @description Minimum of `population_total` (with `min=population_total`). */
+            min_population_total?: number | null;
+            /** @description Minimum of `population_age_0_17` (with `min=population_age_0_17`). */
+            min_population_age_0_17?: number | null;
+            /** @description Minimum of `population_age_18` (with `min=population_age_18`). */
+            min_population_age_18?: number | null;
+            /** @description Minimum of `population_age_18_29` (with `min=population_age_18_29`). */
+            min_population_age_18_29?: number | null;
+            /** @description Minimum of `population_age_30_39` (with `min=population_age_30_39`). */
+            min_population_age_30_39?: number | null;
+            /** @description Minimum of `population_age_40_49` (with `min=population_age_40_49`). */
+            min_population_age_40_49?: number | null;
+            /** @description Minimum of `population_age_50_59` (with `min=population_age_50_59`). */
+            min_population_age_50_59?: number | null;
+            /** @description Minimum of `population_age_60_69` (with `min=population_age_60_69`). */
+            min_population_age_60_69?: number | null;
+            /** @description Minimum of `population_age_65` (with `min=population_age_65`). */
+            min_population_age_65?: number | null;
+            /** @description Minimum of `population_age_70_79` (with `min=population_age_70_79`). */
+            min_population_age_70_79?: number | null;
+            /** @description Minimum of `population_age_80` (with `min=population_age_80`). */
+            min_population_age_80?: number | null;
+            /** @description Minimum of `population_female` (with `min=population_female`). */
+            min_population_female?: number | null;
+            /** @description Minimum of `population_male` (with `min=population_male`). */
+            min_population_male?: number | null;
+            /** @description Minimum of `population_latinx` (with `min=population_latinx`). */
+            min_population_latinx?: number | null;
+            /** @description Minimum of `population_asian_non_latinx` (with `min=population_asian_non_latinx`). */
+            min_population_asian_non_latinx?: number | null;
+            /** @description Minimum of `population_black_non_latinx` (with `min=population_black_non_latinx`). */
+            min_population_black_non_latinx?: number | null;
+            /** @description Minimum of `population_white_non_latinx` (with `min=population_white_non_latinx`). */
+            min_population_white_non_latinx?: number | null;
+            /** @description Minimum of `population_other_race_non` (with `min=population_other_race_non`). */
+            min_population_other_race_non?: number | null;
+            /** @description Maximum of `year` (with `max=year`). */
+            max_year?: number | null;
+            /** @description Maximum of `population_total` (with `max=population_total`). */
+            max_population_total?: number | null;
+            /** @description Maximum of `population_age_0_17` (with `max=population_age_0_17`). */
+            max_population_age_0_17?: number | null;
+            /** @description Maximum of `population_age_18` (with `max=population_age_18`). */
+            max_population_age_18?: number | null;
+            /** @description Maximum of `population_age_18_29` (with `max=population_age_18_29`). */
+            max_population_age_18_29?: number | null;
+            /** @description Maximum of `population_age_30_39` (with `max=population_age_30_39`). */
+            max_population_age_30_39?: number | null;
+            /** @description Maximum of `population_age_40_49` (with `max=population_age_40_49`). */
+            max_population_age_40_49?: number | null;
+            /** @description Maximum of `population_age_50_59` (with `max=population_age_50_59`). */
+            max_population_age_50_59?: number | null;
+            /** @description Maximum of `population_age_60_69` (with `max=population_age_60_69`). */
+            max_population_age_60_69?: number | null;
+            /** @description Maximum of `population_age_65` (with `max=population_age_65`). */
+            max_population_age_65?: number | null;
+            /** @description Maximum of `population_age_70_79` (with `max=population_age_70_79`). */
+            max_population_age_70_79?: number | null;
+            /** @description Maximum of `population_age_80` (with `max=population_age_80`). */
+            max_population_age_80?: number | null;
+            /** @description Maximum of `population_female` (with `max=population_female`). */
+            max_population_female?: number | null;
+            /** @description Maximum of `population_male` (with `max=population_male`). */
+            max_population_male?: number | null;
+            /** @description Maximum of `population_latinx` (with `max=population_latinx`). */
+            max_population_latinx?: number | null;
+            /** @description Maximum of `population_asian_non_latinx` (with `max=population_asian_non_latinx`). */
+            max_population_asian_non_latinx?: number | null;
+            /** @description Maximum of `population_black_non_latinx` (with `max=population_black_non_latinx`). */
+            max_population_black_non_latinx?: number | null;
+            /** @description Maximum of `population_white_non_latinx` (with `max=population_white_non_latinx`). */
+            max_population_white_non_latinx?: number | null;
+            /** @description Maximum of `population_other_race_non` (with `max=population_other_race_non`). */
+            max_population_other_race_non?: number | null;
+        };
+        PopulationCountAggregates: {
+            data: components["schemas"]["PopulationCountAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
+        };
         /** @description One row of Crimes - 2001 to Present. Every column is present unless `fields` selects fewer; the key (`id`) always is. */
         Crime: {
             /** @description Unique identifier of the record (the portal row identifier). */
@@ -736,6 +1240,89 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of Crimes - 2001 to Present: the fields it was grouped by, `count`, and the measures asked for. */
+        CrimeAggregateRow: {
+            /** @description Group value (when grouped by `primary_type`). */
+            primary_type?: string | null;
+            /** @description Group value (when grouped by `district`). */
+            district?: string | null;
+            /** @description Group value (when grouped by `ward`). */
+            ward?: number | null;
+            /** @description Group value (when grouped by `community_area`). */
+            community_area?: string | null;
+            /** @description Group value (when grouped by `arrest`). */
+            arrest?: boolean | null;
+            /** @description Group value (when grouped by `domestic`). */
+            domestic?: boolean | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `ward` (with `sum=ward`). */
+            sum_ward?: number | null;
+            /** @description Sum of `x_coordinate` (with `sum=x_coordinate`). */
+            sum_x_coordinate?: number | null;
+            /** @description Sum of `y_coordinate` (with `sum=y_coordinate`). */
+            sum_y_coordinate?: number | null;
+            /** @description Sum of `year` (with `sum=year`). */
+            sum_year?: number | null;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `ward` (with `avg=ward`). */
+            avg_ward?: number | null;
+            /** @description Average of `x_coordinate` (with `avg=x_coordinate`). */
+            avg_x_coordinate?: number | null;
+            /** @description Average of `y_coordinate` (with `avg=y_coordinate`). */
+            avg_y_coordinate?: number | null;
+            /** @description Average of `year` (with `avg=year`). */
+            avg_year?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `ward` (with `min=ward`). */
+            min_ward?: number | null;
+            /** @description Minimum of `x_coordinate` (with `min=x_coordinate`). */
+            min_x_coordinate?: number | null;
+            /** @description Minimum of `y_coordinate` (with `min=y_coordinate`). */
+            min_y_coordinate?: number | null;
+            /** @description Minimum of `year` (with `min=year`). */
+            min_year?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `ward` (with `max=ward`). */
+            max_ward?: number | null;
+            /** @description Maximum of `x_coordinate` (with `max=x_coordinate`). */
+            max_x_coordinate?: number | null;
+            /** @description Maximum of `y_coordinate` (with `max=y_coordinate`). */
+            max_y_coordinate?: number | null;
+            /** @description Maximum of `year` (with `max=year`). */
+            max_year?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        CrimeAggregates: {
+            data: components["schemas"]["CrimeAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of 311 Service Requests. Every column is present unless `fields` selects fewer; the key (`sr_number`) always is. */
         ServiceRequest: {
@@ -799,6 +1386,113 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One group of 311 Service Requests: the fields it was grouped by, `count`, and the measures asked for. */
+        ServiceRequestAggregateRow: {
+            /** @description Group value (when grouped by `sr_type`). */
+            sr_type?: string | null;
+            /** @description Group value (when grouped by `status`). */
+            status?: string | null;
+            /** @description Group value (when grouped by `owner_department`). */
+            owner_department?: string | null;
+            /** @description Group value (when grouped by `origin`). */
+            origin?: string | null;
+            /** @description Group value (when grouped by `community_area`). */
+            community_area?: number | null;
+            /** @description Group value (when grouped by `ward`). */
+            ward?: number | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `community_area` (with `sum=community_area`). */
+            sum_community_area?: number | null;
+            /** @description Sum of `ward` (with `sum=ward`). */
+            sum_ward?: number | null;
+            /** @description Sum of `created_hour` (with `sum=created_hour`). */
+            sum_created_hour?: number | null;
+            /** @description Sum of `created_day_of_week` (with `sum=created_day_of_week`). */
+            sum_created_day_of_week?: number | null;
+            /** @description Sum of `created_month` (with `sum=created_month`). */
+            sum_created_month?: number | null;
+            /** @description Sum of `x_coordinate` (with `sum=x_coordinate`). */
+            sum_x_coordinate?: number | null;
+            /** @description Sum of `y_coordinate` (with `sum=y_coordinate`). */
+            sum_y_coordinate?: number | null;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `community_area` (with `avg=community_area`). */
+            avg_community_area?: number | null;
+            /** @description Average of `ward` (with `avg=ward`). */
+            avg_ward?: number | null;
+            /** @description Average of `created_hour` (with `avg=created_hour`). */
+            avg_created_hour?: number | null;
+            /** @description Average of `created_day_of_week` (with `avg=created_day_of_week`). */
+            avg_created_day_of_week?: number | null;
+            /** @description Average of `created_month` (with `avg=created_month`). */
+            avg_created_month?: number | null;
+            /** @description Average of `x_coordinate` (with `avg=x_coordinate`). */
+            avg_x_coordinate?: number | null;
+            /** @description Average of `y_coordinate` (with `avg=y_coordinate`). */
+            avg_y_coordinate?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `community_area` (with `min=community_area`). */
+            min_community_area?: number | null;
+            /** @description Minimum of `ward` (with `min=ward`). */
+            min_ward?: number | null;
+            /** @description Minimum of `created_hour` (with `min=created_hour`). */
+            min_created_hour?: number | null;
+            /** @description Minimum of `created_day_of_week` (with `min=created_day_of_week`). */
+            min_created_day_of_week?: number | null;
+            /** @description Minimum of `created_month` (with `min=created_month`). */
+            min_created_month?: number | null;
+            /** @description Minimum of `x_coordinate` (with `min=x_coordinate`). */
+            min_x_coordinate?: number | null;
+            /** @description Minimum of `y_coordinate` (with `min=y_coordinate`). */
+            min_y_coordinate?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `community_area` (with `max=community_area`). */
+            max_community_area?: number | null;
+            /** @description Maximum of `ward` (with `max=ward`). */
+            max_ward?: number | null;
+            /** @description Maximum of `created_hour` (with `max=created_hour`). */
+            max_created_hour?: number | null;
+            /** @description Maximum of `created_day_of_week` (with `max=created_day_of_week`). */
+            max_created_day_of_week?: number | null;
+            /** @description Maximum of `created_month` (with `max=created_month`). */
+            max_created_month?: number | null;
+            /** @description Maximum of `x_coordinate` (with `max=x_coordinate`). */
+            max_x_coordinate?: number | null;
+            /** @description Maximum of `y_coordinate` (with `max=y_coordinate`). */
+            max_y_coordinate?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        ServiceRequestAggregates: {
+            data: components["schemas"]["ServiceRequestAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
+        };
         /** @description One row of Business Licenses. Every column is present unless `fields` selects fewer; the key (`license_id`) always is. */
         BusinessLicense: {
             /** @description License number and term start, e.g. 22308-20060816; not unique on the portal. */
@@ -858,6 +1552,55 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of Business Licenses: the fields it was grouped by, `count`, and the measures asked for. */
+        BusinessLicenseAggregateRow: {
+            /** @description Group value (when grouped by `license_description`). */
+            license_description?: string | null;
+            /** @description Group value (when grouped by `license_status`). */
+            license_status?: string | null;
+            /** @description Group value (when grouped by `application_type`). */
+            application_type?: string | null;
+            /** @description Group value (when grouped by `ward`). */
+            ward?: string | null;
+            /** @description Group value (when grouped by `police_district`). */
+            police_district?: string | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        BusinessLicenseAggregates: {
+            data: components["schemas"]["BusinessLicenseAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of Traffic Crashes - Crashes. Every column is present unless `fields` selects fewer; the key (`crash_record_id`) always is. */
         TrafficCrash: {
@@ -924,6 +1667,171 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One group of Traffic Crashes - Crashes: the fields it was grouped by, `count`, and the measures asked for. */
+        TrafficCrashAggregateRow: {
+            /** @description Group value (when grouped by `crash_type`). */
+            crash_type?: string | null;
+            /** @description Group value (when grouped by `prim_contributory_cause`). */
+            prim_contributory_cause?: string | null;
+            /** @description Group value (when grouped by `first_crash_type`). */
+            first_crash_type?: string | null;
+            /** @description Group value (when grouped by `damage`). */
+            damage?: string | null;
+            /** @description Group value (when grouped by `most_severe_injury`). */
+            most_severe_injury?: string | null;
+            /** @description Group value (when grouped by `weather_condition`). */
+            weather_condition?: string | null;
+            /** @description Group value (when grouped by `hit_and_run_i`). */
+            hit_and_run_i?: string | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `posted_speed_limit` (with `sum=posted_speed_limit`). */
+            sum_posted_speed_limit?: number | null;
+            /** @description Sum of `lane_cnt` (with `sum=lane_cnt`). */
+            sum_lane_cnt?: number | null;
+            /** @description Sum of `street_no` (with `sum=street_no`). */
+            sum_street_no?: number | null;
+            /** @description Sum of `num_units` (with `sum=num_units`). */
+            sum_num_units?: number | null;
+            /** @description Sum of `injuries_total` (with `sum=injuries_total`). */
+            sum_injuries_total?: number | null;
+            /** @description Sum of `injuries_fatal` (with `sum=injuries_fatal`). */
+            sum_injuries_fatal?: number | null;
+            /** @description Sum of `injuries_incapacitating` (with `sum=injuries_incapacitating`). */
+            sum_injuries_incapacitating?: number | null;
+            /** @description Sum of `injuries_non_incapacitating` (with `sum=injuries_non_incapacitating`). */
+            sum_injuries_non_incapacitating?: number | null;
+            /** @description Sum of `injuries_reported_not_evident` (with `sum=injuries_reported_not_evident`). */
+            sum_injuries_reported_not_evident?: number | null;
+            /** @description Sum of `injuries_no_indication` (with `sum=injuries_no_indication`). */
+            sum_injuries_no_indication?: number | null;
+            /** @description Sum of `injuries_unknown` (with `sum=injuries_unknown`). */
+            sum_injuries_unknown?: number | null;
+            /** @description Sum of `crash_hour` (with `sum=crash_hour`). */
+            sum_crash_hour?: number | null;
+            /** @description Sum of `crash_day_of_week` (with `sum=crash_day_of_week`). */
+            sum_crash_day_of_week?: number | null;
+            /** @description Sum of `crash_month` (with `sum=crash_month`). */
+            sum_crash_month?: number | null;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `posted_speed_limit` (with `avg=posted_speed_limit`). */
+            avg_posted_speed_limit?: number | null;
+            /** @description Average of `lane_cnt` (with `avg=lane_cnt`). */
+            avg_lane_cnt?: number | null;
+            /** @description Average of `street_no` (with `avg=street_no`). */
+            avg_street_no?: number | null;
+            /** @description Average of `num_units` (with `avg=num_units`). */
+            avg_num_units?: number | null;
+            /** @description Average of `injuries_total` (with `avg=injuries_total`). */
+            avg_injuries_total?: number | null;
+            /** @description Average of `injuries_fatal` (with `avg=injuries_fatal`). */
+            avg_injuries_fatal?: number | null;
+            /** @description Average of `injuries_incapacitating` (with `avg=injuries_incapacitating`). */
+            avg_injuries_incapacitating?: number | null;
+            /** @description Average of `injuries_non_incapacitating` (with `avg=injuries_non_incapacitating`). */
+            avg_injuries_non_incapacitating?: number | null;
+            /** @description Average of `injuries_reported_not_evident` (with `avg=injuries_reported_not_evident`). */
+            avg_injuries_reported_not_evident?: number | null;
+            /** @description Average of `injuries_no_indication` (with `avg=injuries_no_indication`). */
+            avg_injuries_no_indication?: number | null;
+            /** @description Average of `injuries_unknown` (with `avg=injuries_unknown`). */
+            avg_injuries_unknown?: number | null;
+            /** @description Average of `crash_hour` (with `avg=crash_hour`). */
+            avg_crash_hour?: number | null;
+            /** @description Average of `crash_day_of_week` (with `avg=crash_day_of_week`). */
+            avg_crash_day_of_week?: number | null;
+            /** @description Average of `crash_month` (with `avg=crash_month`). */
+            avg_crash_month?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `posted_speed_limit` (with `min=posted_speed_limit`). */
+            min_posted_speed_limit?: number | null;
+            /** @description Minimum of `lane_cnt` (with `min=lane_cnt`). */
+            min_lane_cnt?: number | null;
+            /** @description Minimum of `street_no` (with `min=street_no`). */
+            min_street_no?: number | null;
+            /** @description Minimum of `num_units` (with `min=num_units`). */
+            min_num_units?: number | null;
+            /** @description Minimum of `injuries_total` (with `min=injuries_total`). */
+            min_injuries_total?: number | null;
+            /** @description Minimum of `injuries_fatal` (with `min=injuries_fatal`). */
+            min_injuries_fatal?: number | null;
+            /** @description Minimum of `injuries_incapacitating` (with `min=injuries_incapacitating`). */
+            min_injuries_incapacitating?: number | null;
+            /** @description Minimum of `injuries_non_incapacitating` (with `min=injuries_non_incapacitating`). */
+            min_injuries_non_incapacitating?: number | null;
+            /** @description Minimum of `injuries_reported_not_evident` (with `min=injuries_reported_not_evident`). */
+            min_injuries_reported_not_evident?: number | null;
+            /** @description Minimum of `injuries_no_indication` (with `min=injuries_no_indication`). */
+            min_injuries_no_indication?: number | null;
+            /** @description Minimum of `injuries_unknown` (with `min=injuries_unknown`). */
+            min_injuries_unknown?: number | null;
+            /** @description Minimum of `crash_hour` (with `min=crash_hour`). */
+            min_crash_hour?: number | null;
+            /** @description Minimum of `crash_day_of_week` (with `min=crash_day_of_week`). */
+            min_crash_day_of_week?: number | null;
+            /** @description Minimum of `crash_month` (with `min=crash_month`). */
+            min_crash_month?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `posted_speed_limit` (with `max=posted_speed_limit`). */
+            max_posted_speed_limit?: number | null;
+            /** @description Maximum of `lane_cnt` (with `max=lane_cnt`). */
+            max_lane_cnt?: number | null;
+            /** @description Maximum of `street_no` (with `max=street_no`). */
+            max_street_no?: number | null;
+            /** @description Maximum of `num_units` (with `max=num_units`). */
+            max_num_units?: number | null;
+            /** @description Maximum of `injuries_total` (with `max=injuries_total`). */
+            max_injuries_total?: number | null;
+            /** @description Maximum of `injuries_fatal` (with `max=injuries_fatal`). */
+            max_injuries_fatal?: number | null;
+            /** @description Maximum of `injuries_incapacitating` (with `max=injuries_incapacitating`). */
+            max_injuries_incapacitating?: number | null;
+            /** @description Maximum of `injuries_non_incapacitating` (with `max=injuries_non_incapacitating`). */
+            max_injuries_non_incapacitating?: number | null;
+            /** @description Maximum of `injuries_reported_not_evident` (with `max=injuries_reported_not_evident`). */
+            max_injuries_reported_not_evident?: number | null;
+            /** @description Maximum of `injuries_no_indication` (with `max=injuries_no_indication`). */
+            max_injuries_no_indication?: number | null;
+            /** @description Maximum of `injuries_unknown` (with `max=injuries_unknown`). */
+            max_injuries_unknown?: number | null;
+            /** @description Maximum of `crash_hour` (with `max=crash_hour`). */
+            max_crash_hour?: number | null;
+            /** @description Maximum of `crash_day_of_week` (with `max=crash_day_of_week`). */
+            max_crash_day_of_week?: number | null;
+            /** @description Maximum of `crash_month` (with `max=crash_month`). */
+            max_crash_month?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        TrafficCrashAggregates: {
+            data: components["schemas"]["TrafficCrashAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
+        };
         /** @description One row of Taxi Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is. */
         TaxiTrip: {
             trip_id: string;
@@ -961,6 +1869,141 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of Taxi Trips: the fields it was grouped by, `count`, and the measures asked for. */
+        TaxiTripAggregateRow: {
+            /** @description Group value (when grouped by `company`). */
+            company?: string | null;
+            /** @description Group value (when grouped by `payment_type`). */
+            payment_type?: string | null;
+            /** @description Group value (when grouped by `pickup_community_area`). */
+            pickup_community_area?: number | null;
+            /** @description Group value (when grouped by `dropoff_community_area`). */
+            dropoff_community_area?: number | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `trip_seconds` (with `sum=trip_seconds`). */
+            sum_trip_seconds?: number | null;
+            /** @description Sum of `trip_miles` (with `sum=trip_miles`). */
+            sum_trip_miles?: number | null;
+            /** @description Sum of `pickup_community_area` (with `sum=pickup_community_area`). */
+            sum_pickup_community_area?: number | null;
+            /** @description Sum of `dropoff_community_area` (with `sum=dropoff_community_area`). */
+            sum_dropoff_community_area?: number | null;
+            /** @description Sum of `fare` (with `sum=fare`). */
+            sum_fare?: number | null;
+            /** @description Sum of `tips` (with `sum=tips`). */
+            sum_tips?: number | null;
+            /** @description Sum of `tolls` (with `sum=tolls`). */
+            sum_tolls?: number | null;
+            /** @description Sum of `extras` (with `sum=extras`). */
+            sum_extras?: number | null;
+            /** @description Sum of `trip_total` (with `sum=trip_total`). */
+            sum_trip_total?: number | null;
+            /** @description Sum of `pickup_centroid_latitude` (with `sum=pickup_centroid_latitude`). */
+            sum_pickup_centroid_latitude?: number | null;
+            /** @description Sum of `pickup_centroid_longitude` (with `sum=pickup_centroid_longitude`). */
+            sum_pickup_centroid_longitude?: number | null;
+            /** @description Sum of `dropoff_centroid_latitude` (with `sum=dropoff_centroid_latitude`). */
+            sum_dropoff_centroid_latitude?: number | null;
+            /** @description Sum of `dropoff_centroid_longitude` (with `sum=dropoff_centroid_longitude`). */
+            sum_dropoff_centroid_longitude?: number | null;
+            /** @description Average of `trip_seconds` (with `avg=trip_seconds`). */
+            avg_trip_seconds?: number | null;
+            /** @description Average of `trip_miles` (with `avg=trip_miles`). */
+            avg_trip_miles?: number | null;
+            /** @description Average of `pickup_community_area` (with `avg=pickup_community_area`). */
+            avg_pickup_community_area?: number | null;
+            /** @description Average of `dropoff_community_area` (with `avg=dropoff_community_area`). */
+            avg_dropoff_community_area?: number | null;
+            /** @description Average of `fare` (with `avg=fare`). */
+            avg_fare?: number | null;
+            /** @description Average of `tips` (with `avg=tips`). */
+            avg_tips?: number | null;
+            /** @description Average of `tolls` (with `avg=tolls`). */
+            avg_tolls?: number | null;
+            /** @description Average of `extras` (with `avg=extras`). */
+            avg_extras?: number | null;
+            /** @description Average of `trip_total` (with `avg=trip_total`). */
+            avg_trip_total?: number | null;
+            /** @description Average of `pickup_centroid_latitude` (with `avg=pickup_centroid_latitude`). */
+            avg_pickup_centroid_latitude?: number | null;
+            /** @description Average of `pickup_centroid_longitude` (with `avg=pickup_centroid_longitude`). */
+            avg_pickup_centroid_longitude?: number | null;
+            /** @description Average of `dropoff_centroid_latitude` (with `avg=dropoff_centroid_latitude`). */
+            avg_dropoff_centroid_latitude?: number | null;
+            /** @description Average of `dropoff_centroid_longitude` (with `avg=dropoff_centroid_longitude`). */
+            avg_dropoff_centroid_longitude?: number | null;
+            /** @description Minimum of `trip_seconds` (with `min=trip_seconds`). */
+            min_trip_seconds?: number | null;
+            /** @description Minimum of `trip_miles` (with `min=trip_miles`). */
+            min_trip_miles?: number | null;
+            /** @description Minimum of `pickup_community_area` (with `min=pickup_community_area`). */
+            min_pickup_community_area?: number | null;
+            /** @description Minimum of `dropoff_community_area` (with `min=dropoff_community_area`). */
+            min_dropoff_community_area?: number | null;
+            /** @description Minimum of `fare` (with `min=fare`). */
+            min_fare?: number | null;
+            /** @description Minimum of `tips` (with `min=tips`). */
+            min_tips?: number | null;
+            /** @description Minimum of `tolls` (with `min=tolls`). */
+            min_tolls?: number | null;
+            /** @description Minimum of `extras` (with `min=extras`). */
+            min_extras?: number | null;
+            /** @description Minimum of `trip_total` (with `min=trip_total`). */
+            min_trip_total?: number | null;
+            /** @description Minimum of `pickup_centroid_latitude` (with `min=pickup_centroid_latitude`). */
+            min_pickup_centroid_latitude?: number | null;
+            /** @description Minimum of `pickup_centroid_longitude` (with `min=pickup_centroid_longitude`). */
+            min_pickup_centroid_longitude?: number | null;
+            /** @description Minimum of `dropoff_centroid_latitude` (with `min=dropoff_centroid_latitude`). */
+            min_dropoff_centroid_latitude?: number | null;
+            /** @description Minimum of `dropoff_centroid_longitude` (with `min=dropoff_centroid_longitude`). */
+            min_dropoff_centroid_longitude?: number | null;
+            /** @description Maximum of `trip_seconds` (with `max=trip_seconds`). */
+            max_trip_seconds?: number | null;
+            /** @description Maximum of `trip_miles` (with `max=trip_miles`). */
+            max_trip_miles?: number | null;
+            /** @description Maximum of `pickup_community_area` (with `max=pickup_community_area`). */
+            max_pickup_community_area?: number | null;
+            /** @description Maximum of `dropoff_community_area` (with `max=dropoff_community_area`). */
+            max_dropoff_community_area?: number | null;
+            /** @description Maximum of `fare` (with `max=fare`). */
+            max_fare?: number | null;
+            /** @description Maximum of `tips` (with `max=tips`). */
+            max_tips?: number | null;
+            /** @description Maximum of `tolls` (with `max=tolls`). */
+            max_tolls?: number | null;
+            /** @description Maximum of `extras` (with `max=extras`). */
+            max_extras?: number | null;
+            /** @description Maximum of `trip_total` (with `max=trip_total`). */
+            max_trip_total?: number | null;
+            /** @description Maximum of `pickup_centroid_latitude` (with `max=pickup_centroid_latitude`). */
+            max_pickup_centroid_latitude?: number | null;
+            /** @description Maximum of `pickup_centroid_longitude` (with `max=pickup_centroid_longitude`). */
+            max_pickup_centroid_longitude?: number | null;
+            /** @description Maximum of `dropoff_centroid_latitude` (with `max=dropoff_centroid_latitude`). */
+            max_dropoff_centroid_latitude?: number | null;
+            /** @description Maximum of `dropoff_centroid_longitude` (with `max=dropoff_centroid_longitude`). */
+            max_dropoff_centroid_longitude?: number | null;
+        };
+        TaxiTripAggregates: {
+            data: components["schemas"]["TaxiTripAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of Transportation Network Providers - Trips. Every column is present unless `fields` selects fewer; the key (`trip_id`) always is. */
         RideshareTrip: {
@@ -1003,6 +2046,155 @@ export interface components {
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
         };
+        /** @description One group of Transportation Network Providers - Trips: the fields it was grouped by, `count`, and the measures asked for. */
+        RideshareTripAggregateRow: {
+            /** @description Group value (when grouped by `pickup_community_area`). */
+            pickup_community_area?: number | null;
+            /** @description Group value (when grouped by `dropoff_community_area`). */
+            dropoff_community_area?: number | null;
+            /** @description Group value (when grouped by `shared_trip_authorized`). */
+            shared_trip_authorized?: boolean | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `trip_seconds` (with `sum=trip_seconds`). */
+            sum_trip_seconds?: number | null;
+            /** @description Sum of `trip_miles` (with `sum=trip_miles`). */
+            sum_trip_miles?: number | null;
+            /** @description Sum of `percent_time_chicago` (with `sum=percent_time_chicago`). */
+            sum_percent_time_chicago?: number | null;
+            /** @description Sum of `percent_distance_chicago` (with `sum=percent_distance_chicago`). */
+            sum_percent_distance_chicago?: number | null;
+            /** @description Sum of `pickup_community_area` (with `sum=pickup_community_area`). */
+            sum_pickup_community_area?: number | null;
+            /** @description Sum of `dropoff_community_area` (with `sum=dropoff_community_area`). */
+            sum_dropoff_community_area?: number | null;
+            /** @description Sum of `fare` (with `sum=fare`). */
+            sum_fare?: number | null;
+            /** @description Sum of `tip` (with `sum=tip`). */
+            sum_tip?: number | null;
+            /** @description Sum of `additional_charges` (with `sum=additional_charges`). */
+            sum_additional_charges?: number | null;
+            /** @description Sum of `trip_total` (with `sum=trip_total`). */
+            sum_trip_total?: number | null;
+            /** @description Sum of `trips_pooled` (with `sum=trips_pooled`). */
+            sum_trips_pooled?: number | null;
+            /** @description Sum of `pickup_centroid_latitude` (with `sum=pickup_centroid_latitude`). */
+            sum_pickup_centroid_latitude?: number | null;
+            /** @description Sum of `pickup_centroid_longitude` (with `sum=pickup_centroid_longitude`). */
+            sum_pickup_centroid_longitude?: number | null;
+            /** @description Sum of `dropoff_centroid_latitude` (with `sum=dropoff_centroid_latitude`). */
+            sum_dropoff_centroid_latitude?: number | null;
+            /** @description Sum of `dropoff_centroid_longitude` (with `sum=dropoff_centroid_longitude`). */
+            sum_dropoff_centroid_longitude?: number | null;
+            /** @description Average of `trip_seconds` (with `avg=trip_seconds`). */
+            avg_trip_seconds?: number | null;
+            /** @description Average of `trip_miles` (with `avg=trip_miles`). */
+            avg_trip_miles?: number | null;
+            /** @description Average of `percent_time_chicago` (with `avg=percent_time_chicago`). */
+            avg_percent_time_chicago?: number | null;
+            /** @description Average of `percent_distance_chicago` (with `avg=percent_distance_chicago`). */
+            avg_percent_distance_chicago?: number | null;
+            /** @description Average of `pickup_community_area` (with `avg=pickup_community_area`). */
+            avg_pickup_community_area?: number | null;
+            /** @description Average of `dropoff_community_area` (with `avg=dropoff_community_area`). */
+            avg_dropoff_community_area?: number | null;
+            /** @description Average of `fare` (with `avg=fare`). */
+            avg_fare?: number | null;
+            /** @description Average of `tip` (with `avg=tip`). */
+            avg_tip?: number | null;
+            /** @description Average of `additional_charges` (with `avg=additional_charges`). */
+            avg_additional_charges?: number | null;
+            /** @description Average of `trip_total` (with `avg=trip_total`). */
+            avg_trip_total?: number | null;
+            /** @description Average of `trips_pooled` (with `avg=trips_pooled`). */
+            avg_trips_pooled?: number | null;
+            /** @description Average of `pickup_centroid_latitude` (with `avg=pickup_centroid_latitude`). */
+            avg_pickup_centroid_latitude?: number | null;
+            /** @description Average of `pickup_centroid_longitude` (with `avg=pickup_centroid_longitude`). */
+            avg_pickup_centroid_longitude?: number | null;
+            /** @description Average of `dropoff_centroid_latitude` (with `avg=dropoff_centroid_latitude`). */
+            avg_dropoff_centroid_latitude?: number | null;
+            /** @description Average of `dropoff_centroid_longitude` (with `avg=dropoff_centroid_longitude`). */
+            avg_dropoff_centroid_longitude?: number | null;
+            /** @description Minimum of `trip_seconds` (with `min=trip_seconds`). */
+            min_trip_seconds?: number | null;
+            /** @description Minimum of `trip_miles` (with `min=trip_miles`). */
+            min_trip_miles?: number | null;
+            /** @description Minimum of `percent_time_chicago` (with `min=percent_time_chicago`). */
+            min_percent_time_chicago?: number | null;
+            /** @description Minimum of `percent_distance_chicago` (with `min=percent_distance_chicago`). */
+            min_percent_distance_chicago?: number | null;
+            /** @description Minimum of `pickup_community_area` (with `min=pickup_community_area`). */
+            min_pickup_community_area?: number | null;
+            /** @description Minimum of `dropoff_community_area` (with `min=dropoff_community_area`). */
+            min_dropoff_community_area?: number | null;
+            /** @description Minimum of `fare` (with `min=fare`). */
+            min_fare?: number | null;
+            /** @description Minimum of `tip` (with `min=tip`). */
+            min_tip?: number | null;
+            /** @description Minimum of `additional_charges` (with `min=additional_charges`). */
+            min_additional_charges?: number | null;
+            /** @description Minimum of `trip_total` (with `min=trip_total`). */
+            min_trip_total?: number | null;
+            /** @description Minimum of `trips_pooled` (with `min=trips_pooled`). */
+            min_trips_pooled?: number | null;
+            /** @description Minimum of `pickup_centroid_latitude` (with `min=pickup_centroid_latitude`). */
+            min_pickup_centroid_latitude?: number | null;
+            /** @description Minimum of `pickup_centroid_longitude` (with `min=pickup_centroid_longitude`). */
+            min_pickup_centroid_longitude?: number | null;
+            /** @description Minimum of `dropoff_centroid_latitude` (with `min=dropoff_centroid_latitude`). */
+            min_dropoff_centroid_latitude?: number | null;
+            /** @description Minimum of `dropoff_centroid_longitude` (with `min=dropoff_centroid_longitude`). */
+            min_dropoff_centroid_longitude?: number | null;
+            /** @description Maximum of `trip_seconds` (with `max=trip_seconds`). */
+            max_trip_seconds?: number | null;
+            /** @description Maximum of `trip_miles` (with `max=trip_miles`). */
+            max_trip_miles?: number | null;
+            /** @description Maximum of `percent_time_chicago` (with `max=percent_time_chicago`). */
+            max_percent_time_chicago?: number | null;
+            /** @description Maximum of `percent_distance_chicago` (with `max=percent_distance_chicago`). */
+            max_percent_distance_chicago?: number | null;
+            /** @description Maximum of `pickup_community_area` (with `max=pickup_community_area`). */
+            max_pickup_community_area?: number | null;
+            /** @description Maximum of `dropoff_community_area` (with `max=dropoff_community_area`). */
+            max_dropoff_community_area?: number | null;
+            /** @description Maximum of `fare` (with `max=fare`). */
+            max_fare?: number | null;
+            /** @description Maximum of `tip` (with `max=tip`). */
+            max_tip?: number | null;
+            /** @description Maximum of `additional_charges` (with `max=additional_charges`). */
+            max_additional_charges?: number | null;
+            /** @description Maximum of `trip_total` (with `max=trip_total`). */
+            max_trip_total?: number | null;
+            /** @description Maximum of `trips_pooled` (with `max=trips_pooled`). */
+            max_trips_pooled?: number | null;
+            /** @description Maximum of `pickup_centroid_latitude` (with `max=pickup_centroid_latitude`). */
+            max_pickup_centroid_latitude?: number | null;
+            /** @description Maximum of `pickup_centroid_longitude` (with `max=pickup_centroid_longitude`). */
+            max_pickup_centroid_longitude?: number | null;
+            /** @description Maximum of `dropoff_centroid_latitude` (with `max=dropoff_centroid_latitude`). */
+            max_dropoff_centroid_latitude?: number | null;
+            /** @description Maximum of `dropoff_centroid_longitude` (with `max=dropoff_centroid_longitude`). */
+            max_dropoff_centroid_longitude?: number | null;
+        };
+        RideshareTripAggregates: {
+            data: components["schemas"]["RideshareTripAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
+        };
         /** @description One row of CTA - Ridership - 'L' Station Entries - Daily Totals. Every column is present unless `fields` selects fewer; the key (`row_id`) always is. */
         CtaStationEntry: {
             /** @description Parent station id (4xxxx), = map_id in cta-stops. */
@@ -1023,6 +2215,43 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of CTA - Ridership - 'L' Station Entries - Daily Totals: the fields it was grouped by, `count`, and the measures asked for. */
+        CtaStationEntryAggregateRow: {
+            /** @description Group value (when grouped by `station_id`). */
+            station_id?: number | null;
+            /** @description Group value (when grouped by `daytype`). */
+            daytype?: string | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `station_id` (with `sum=station_id`). */
+            sum_station_id?: number | null;
+            /** @description Sum of `rides` (with `sum=rides`). */
+            sum_rides?: number | null;
+            /** @description Average of `station_id` (with `avg=station_id`). */
+            avg_station_id?: number | null;
+            /** @description Average of `rides` (with `avg=rides`). */
+            avg_rides?: number | null;
+            /** @description Minimum of `station_id` (with `min=station_id`). */
+            min_station_id?: number | null;
+            /** @description Minimum of `rides` (with `min=rides`). */
+            min_rides?: number | null;
+            /** @description Maximum of `station_id` (with `max=station_id`). */
+            max_station_id?: number | null;
+            /** @description Maximum of `rides` (with `max=rides`). */
+            max_rides?: number | null;
+        };
+        CtaStationEntryAggregates: {
+            data: components["schemas"]["CtaStationEntryAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of CTA - System Information - List of 'L' Stops. Every column is present unless `fields` selects fewer; the key (`stop_id`) always is. */
         CtaStop: {
@@ -1061,6 +2290,68 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of CTA - System Information - List of 'L' Stops: the fields it was grouped by, `count`, and the measures asked for. */
+        CtaStopAggregateRow: {
+            /** @description Group value (when grouped by `map_id`). */
+            map_id?: number | null;
+            /** @description Group value (when grouped by `direction_id`). */
+            direction_id?: string | null;
+            /** @description Group value (when grouped by `ada`). */
+            ada?: boolean | null;
+            /** @description Group value (when grouped by `red`). */
+            red?: boolean | null;
+            /** @description Group value (when grouped by `blue`). */
+            blue?: boolean | null;
+            /** @description Group value (when grouped by `g`). */
+            g?: boolean | null;
+            /** @description Group value (when grouped by `brn`). */
+            brn?: boolean | null;
+            /** @description Group value (when grouped by `p`). */
+            p?: boolean | null;
+            /** @description Group value (when grouped by `pexp`). */
+            pexp?: boolean | null;
+            /** @description Group value (when grouped by `y`). */
+            y?: boolean | null;
+            /** @description Group value (when grouped by `pnk`). */
+            pnk?: boolean | null;
+            /** @description Group value (when grouped by `o`). */
+            o?: boolean | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `map_id` (with `sum=map_id`). */
+            sum_map_id?: number | null;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `map_id` (with `avg=map_id`). */
+            avg_map_id?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `map_id` (with `min=map_id`). */
+            min_map_id?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `map_id` (with `max=map_id`). */
+            max_map_id?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        CtaStopAggregates: {
+            data: components["schemas"]["CtaStopAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description One row of Food Inspections. Every column is present unless `fields` selects fewer; the key (`inspection_id`) always is. */
         FoodInspection: {
@@ -1102,6 +2393,53 @@ export interface components {
             next_cursor: string | null;
             /** @description Rows matching the filters (only with `count=exact`). */
             total?: number;
+        };
+        /** @description One group of Food Inspections: the fields it was grouped by, `count`, and the measures asked for. */
+        FoodInspectionAggregateRow: {
+            /** @description Group value (when grouped by `results`). */
+            results?: string | null;
+            /** @description Group value (when grouped by `risk`). */
+            risk?: string | null;
+            /** @description Group value (when grouped by `facility_type`). */
+            facility_type?: string | null;
+            /** @description Group value (when grouped by `inspection_type`). */
+            inspection_type?: string | null;
+            /** @description Group value (when grouped by `geo_zip`). */
+            geo_zip?: string | null;
+            /** @description Group value (when grouped by `geo_community_area`). */
+            geo_community_area?: number | null;
+            /**
+             * Format: date
+             * @description First day of the bucket, Chicago local date (with a calendar `bucket`).
+             */
+            period?: string | null;
+            /** @description Day of the week, 1 (Monday) to 7 (with `bucket=dow`). */
+            dow?: number | null;
+            /** @description Hour of the day, 0 to 23 (with `bucket=hour`). */
+            hour?: number | null;
+            /** @description Rows in the group. */
+            count: number;
+            /** @description Sum of `latitude` (with `sum=latitude`). */
+            sum_latitude?: number | null;
+            /** @description Sum of `longitude` (with `sum=longitude`). */
+            sum_longitude?: number | null;
+            /** @description Average of `latitude` (with `avg=latitude`). */
+            avg_latitude?: number | null;
+            /** @description Average of `longitude` (with `avg=longitude`). */
+            avg_longitude?: number | null;
+            /** @description Minimum of `latitude` (with `min=latitude`). */
+            min_latitude?: number | null;
+            /** @description Minimum of `longitude` (with `min=longitude`). */
+            min_longitude?: number | null;
+            /** @description Maximum of `latitude` (with `max=latitude`). */
+            max_latitude?: number | null;
+            /** @description Maximum of `longitude` (with `max=longitude`). */
+            max_longitude?: number | null;
+        };
+        FoodInspectionAggregates: {
+            data: components["schemas"]["FoodInspectionAggregateRow"][];
+            /** @description More groups matched than `limit` allowed. */
+            truncated: boolean;
         };
         /** @description A page of rows as GeoJSON Point features (RFC 7946); a row without coordinates has a `null` geometry. */
         PointFeatureCollection: {
@@ -1338,6 +2676,22 @@ export interface components {
                 "application/x-ndjson": string;
             };
         };
+        /** @description Groups of Boundaries - ZIP Codes, largest first unless `order` says otherwise. */
+        ZipCodeAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ZipCodeAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of Boundaries - Community Areas (current). */
         CommunityAreaList: {
             headers: {
@@ -1353,6 +2707,22 @@ export interface components {
                 "application/x-ndjson": string;
             };
         };
+        /** @description Groups of Boundaries - Community Areas (current), largest first unless `order` says otherwise. */
+        CommunityAreaAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CommunityAreaAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of Chicago Population Counts. */
         PopulationCountList: {
             headers: {
@@ -1364,6 +2734,22 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["PopulationCountPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Groups of Chicago Population Counts, largest first unless `order` says otherwise. */
+        PopulationCountAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PopulationCountAggregates"];
                 "text/csv": string;
                 "application/x-ndjson": string;
             };
@@ -1384,6 +2770,22 @@ export interface components {
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
             };
         };
+        /** @description Groups of Crimes - 2001 to Present, largest first unless `order` says otherwise. */
+        CrimeAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CrimeAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of 311 Service Requests. */
         ServiceRequestList: {
             headers: {
@@ -1398,6 +2800,22 @@ export interface components {
                 "text/csv": string;
                 "application/x-ndjson": string;
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Groups of 311 Service Requests, largest first unless `order` says otherwise. */
+        ServiceRequestAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ServiceRequestAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
             };
         };
         /** @description Rows of Business Licenses. */
@@ -1416,6 +2834,22 @@ export interface components {
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
             };
         };
+        /** @description Groups of Business Licenses, largest first unless `order` says otherwise. */
+        BusinessLicenseAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BusinessLicenseAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of Traffic Crashes - Crashes. */
         TrafficCrashList: {
             headers: {
@@ -1430,6 +2864,22 @@ export interface components {
                 "text/csv": string;
                 "application/x-ndjson": string;
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Groups of Traffic Crashes - Crashes, largest first unless `order` says otherwise. */
+        TrafficCrashAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TrafficCrashAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
             };
         };
         /** @description Rows of Taxi Trips. */
@@ -1448,6 +2898,22 @@ export interface components {
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
             };
         };
+        /** @description Groups of Taxi Trips, largest first unless `order` says otherwise. */
+        TaxiTripAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TaxiTripAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of Transportation Network Providers - Trips. */
         RideshareTripList: {
             headers: {
@@ -1464,6 +2930,22 @@ export interface components {
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
             };
         };
+        /** @description Groups of Transportation Network Providers - Trips, largest first unless `order` says otherwise. */
+        RideshareTripAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RideshareTripAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of CTA - Ridership - 'L' Station Entries - Daily Totals. */
         CtaStationEntryList: {
             headers: {
@@ -1475,6 +2957,22 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["CtaStationEntryPage"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        /** @description Groups of CTA - Ridership - 'L' Station Entries - Daily Totals, largest first unless `order` says otherwise. */
+        CtaStationEntryAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CtaStationEntryAggregates"];
                 "text/csv": string;
                 "application/x-ndjson": string;
             };
@@ -1495,6 +2993,22 @@ export interface components {
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
             };
         };
+        /** @description Groups of CTA - System Information - List of 'L' Stops, largest first unless `order` says otherwise. */
+        CtaStopAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CtaStopAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
         /** @description Rows of Food Inspections. */
         FoodInspectionList: {
             headers: {
@@ -1509,6 +3023,22 @@ export interface components {
                 "text/csv": string;
                 "application/x-ndjson": string;
                 "application/geo+json": components["schemas"]["PointFeatureCollection"];
+            };
+        };
+        /** @description Groups of Food Inspections, largest first unless `order` says otherwise. */
+        FoodInspectionAggregate: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Last-Modified": components["headers"]["LastModified"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description Whether more groups matched than `limit` allowed (as `truncated` in JSON). */
+                Truncated?: "true" | "false";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FoodInspectionAggregates"];
+                "text/csv": string;
+                "application/x-ndjson": string;
             };
         };
     };
@@ -1639,6 +3169,47 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateZipCodes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "zip"
+                 *     ]
+                 */
+                group_by?: "zip"[];
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("shape_area" | "shape_len")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("shape_area" | "shape_len")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("shape_area" | "shape_len")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("shape_area" | "shape_len")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "zip" | "-zip" | "count" | "-count" | "sum_shape_area" | "-sum_shape_area" | "sum_shape_len" | "-sum_shape_len" | "avg_shape_area" | "-avg_shape_area" | "avg_shape_len" | "-avg_shape_len" | "min_shape_area" | "-min_shape_area" | "min_shape_len" | "-min_shape_len" | "max_shape_area" | "-max_shape_area" | "max_shape_len" | "-max_shape_len";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /** @description Only rows whose `zip` is one of these values, comma-separated. */
+                zip?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ZipCodeAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listCommunityAreas: {
         parameters: {
             query?: {
@@ -1667,6 +3238,47 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregateCommunityAreas: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "community"
+                 *     ]
+                 */
+                group_by?: "community"[];
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "community" | "-community" | "count" | "-count" | "sum_area_num_1" | "-sum_area_num_1" | "sum_shape_area" | "-sum_shape_area" | "sum_shape_len" | "-sum_shape_len" | "sum_perimeter" | "-sum_perimeter" | "sum_area" | "-sum_area" | "sum_comarea" | "-sum_comarea" | "sum_comarea_id" | "-sum_comarea_id" | "avg_area_num_1" | "-avg_area_num_1" | "avg_shape_area" | "-avg_shape_area" | "avg_shape_len" | "-avg_shape_len" | "avg_perimeter" | "-avg_perimeter" | "avg_area" | "-avg_area" | "avg_comarea" | "-avg_comarea" | "avg_comarea_id" | "-avg_comarea_id" | "min_area_num_1" | "-min_area_num_1" | "min_shape_area" | "-min_shape_area" | "min_shape_len" | "-min_shape_len" | "min_perimeter" | "-min_perimeter" | "min_area" | "-min_area" | "min_comarea" | "-min_comarea" | "min_comarea_id" | "-min_comarea_id" | "max_area_num_1" | "-max_area_num_1" | "max_shape_area" | "-max_shape_area" | "max_shape_len" | "-max_shape_len" | "max_perimeter" | "-max_perimeter" | "max_area" | "-max_area" | "max_comarea" | "-max_comarea" | "max_comarea_id" | "-max_comarea_id";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /** @description Only rows whose `community` is one of these values, comma-separated. */
+                community?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CommunityAreaAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1702,6 +3314,51 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregatePopulation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "geography_type"
+                 *     ]
+                 */
+                group_by?: ("geography_type" | "year" | "geography")[];
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("year" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("year" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("year" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("year" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "geography_type" | "-geography_type" | "year" | "-year" | "geography" | "-geography" | "count" | "-count" | "sum_year" | "-sum_year" | "sum_population_total" | "-sum_population_total" | "sum_population_age_0_17" | "-sum_population_age_0_17" | "sum_population_age_18" | "-sum_population_age_18" | "sum_population_age_18_29" | "-sum_population_age_18_29" | "sum_population_age_30_39" | "-sum_population_age_30_39" | "sum_population_age_40_49" | "-sum_population_age_40_49" | "sum_population_age_50_59" | "-sum_population_age_50_59" | "sum_population_age_60_69" | "-sum_population_age_60_69" | "sum_population_age_65" | "-sum_population_age_65" | "sum_population_age_70_79" | "-sum_population_age_70_79" | "sum_population_age_80" | "-sum_population_age_80" | "sum_population_female" | "-sum_population_female" | "sum_population_male" | "-sum_population_male" | "sum_population_latinx" | "-sum_population_latinx" | "sum_population_asian_non_latinx" | "-sum_population_asian_non_latinx" | "sum_population_black_non_latinx" | "-sum_population_black_non_latinx" | "sum_population_white_non_latinx" | "-sum_population_white_non_latinx" | "sum_population_other_race_non" | "-sum_population_other_race_non" | "avg_year" | "-avg_year" | "avg_population_total" | "-avg_population_total" | "avg_population_age_0_17" | "-avg_population_age_0_17" | "avg_population_age_18" | "-avg_population_age_18" | "avg_population_age_18_29" | "-avg_population_age_18_29" | "avg_population_age_30_39" | "-avg_population_age_30_39" | "avg_population_age_40_49" | "-avg_population_age_40_49" | "avg_population_age_50_59" | "-avg_population_age_50_59" | "avg_population_age_60_69" | "-avg_population_age_60_69" | "avg_population_age_65" | "-avg_population_age_65" | "avg_population_age_70_79" | "-avg_population_age_70_79" | "avg_population_age_80" | "-avg_population_age_80" | "avg_population_female" | "-avg_population_female" | "avg_population_male" | "-avg_population_male" | "avg_population_latinx" | "-avg_population_latinx" | "avg_population_asian_non_latinx" | "-avg_population_asian_non_latinx" | "avg_population_black_non_latinx" | "-avg_population_black_non_latinx" | "avg_population_white_non_latinx" | "-avg_population_white_non_latinx" | "avg_population_other_race_non" | "-avg_population_other_race_non" | "min_year" | "-min_year" | "min_population_total" | "-min_population_total" | "min_population_age_0_17" | "-min_population_age_0_17" | "min_population_age_18" | "-min_population_age_18" | "min_population_age_18_29" | "-min_population_age_18_29" | "min_population_age_30_39" | "-min_population_age_30_39" | "min_population_age_40_49" | "-min_population_age_40_49" | "min_population_age_50_59" | "-min_population_age_50_59" | "min_population_age_60_69" | "-min_population_age_60_69" | "min_population_age_65" | "-min_population_age_65" | "min_population_age_70_79" | "-min_population_age_70_79" | "min_population_age_80" | "-min_population_age_80" | "min_population_female" | "-min_population_female" | "min_population_male" | "-min_population_male" | "min_population_latinx" | "-min_population_latinx" | "min_population_asian_non_latinx" | "-min_population_asian_non_latinx" | "min_population_black_non_latinx" | "-min_population_black_non_latinx" | "min_population_white_non_latinx" | "-min_population_white_non_latinx" | "min_population_other_race_non" | "-min_population_other_race_non" | "max_year" | "-max_year" | "max_population_total" | "-max_population_total" | "max_population_age_0_17" | "-max_population_age_0_17" | "max_population_age_18" | "-max_population_age_18" | "max_population_age_18_29" | "-max_population_age_18_29" | "max_population_age_30_39" | "-max_population_age_30_39" | "max_population_age_40_49" | "-max_population_age_40_49" | "max_population_age_50_59" | "-max_population_age_50_59" | "max_population_age_60_69" | "-max_population_age_60_69" | "max_population_age_65" | "-max_population_age_65" | "max_population_age_70_79" | "-max_population_age_70_79" | "max_population_age_80" | "-max_population_age_80" | "max_population_female" | "-max_population_female" | "max_population_male" | "-max_population_male" | "max_population_latinx" | "-max_population_latinx" | "max_population_asian_non_latinx" | "-max_population_asian_non_latinx" | "max_population_black_non_latinx" | "-max_population_black_non_latinx" | "max_population_white_non_latinx" | "-max_population_white_non_latinx" | "max_population_other_race_non" | "-max_population_other_race_non";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /** @description Only rows whose `geography_type` is one of these values, comma-separated. */
+                geography_type?: string[];
+                /** @description Only rows whose `year` is one of these values, comma-separated. */
+                year?: number[];
+                /** @description Only rows whose `geography` is one of these values, comma-separated. */
+                geography?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PopulationCountAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1768,6 +3425,84 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateCrimes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "primary_type"
+                 *     ]
+                 */
+                group_by?: ("primary_type" | "district" | "ward" | "community_area" | "arrest" | "domestic" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("ward" | "x_coordinate" | "y_coordinate" | "year" | "latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("ward" | "x_coordinate" | "y_coordinate" | "year" | "latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("ward" | "x_coordinate" | "y_coordinate" | "year" | "latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("ward" | "x_coordinate" | "y_coordinate" | "year" | "latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "primary_type" | "-primary_type" | "district" | "-district" | "ward" | "-ward" | "community_area" | "-community_area" | "arrest" | "-arrest" | "domestic" | "-domestic" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_ward" | "-sum_ward" | "sum_x_coordinate" | "-sum_x_coordinate" | "sum_y_coordinate" | "-sum_y_coordinate" | "sum_year" | "-sum_year" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_ward" | "-avg_ward" | "avg_x_coordinate" | "-avg_x_coordinate" | "avg_y_coordinate" | "-avg_y_coordinate" | "avg_year" | "-avg_year" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_ward" | "-min_ward" | "min_x_coordinate" | "-min_x_coordinate" | "min_y_coordinate" | "-min_y_coordinate" | "min_year" | "-min_year" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_ward" | "-max_ward" | "max_x_coordinate" | "-max_x_coordinate" | "max_y_coordinate" | "-max_y_coordinate" | "max_year" | "-max_year" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `primary_type` is one of these values, comma-separated. */
+                primary_type?: string[];
+                /** @description Only rows whose `district` is one of these values, comma-separated. */
+                district?: string[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: number[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: string[];
+                /** @description Only rows whose `arrest` is one of these values, comma-separated. */
+                arrest?: boolean[];
+                /** @description Only rows whose `domestic` is one of these values, comma-separated. */
+                domestic?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CrimeAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listServiceRequests: {
         parameters: {
             query?: {
@@ -1831,6 +3566,84 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateServiceRequests: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "sr_type"
+                 *     ]
+                 */
+                group_by?: ("sr_type" | "status" | "owner_department" | "origin" | "community_area" | "ward" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `created_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("community_area" | "ward" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("community_area" | "ward" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("community_area" | "ward" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("community_area" | "ward" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "sr_type" | "-sr_type" | "status" | "-status" | "owner_department" | "-owner_department" | "origin" | "-origin" | "community_area" | "-community_area" | "ward" | "-ward" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_community_area" | "-sum_community_area" | "sum_ward" | "-sum_ward" | "sum_created_hour" | "-sum_created_hour" | "sum_created_day_of_week" | "-sum_created_day_of_week" | "sum_created_month" | "-sum_created_month" | "sum_x_coordinate" | "-sum_x_coordinate" | "sum_y_coordinate" | "-sum_y_coordinate" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_community_area" | "-avg_community_area" | "avg_ward" | "-avg_ward" | "avg_created_hour" | "-avg_created_hour" | "avg_created_day_of_week" | "-avg_created_day_of_week" | "avg_created_month" | "-avg_created_month" | "avg_x_coordinate" | "-avg_x_coordinate" | "avg_y_coordinate" | "-avg_y_coordinate" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_community_area" | "-min_community_area" | "min_ward" | "-min_ward" | "min_created_hour" | "-min_created_hour" | "min_created_day_of_week" | "-min_created_day_of_week" | "min_created_month" | "-min_created_month" | "min_x_coordinate" | "-min_x_coordinate" | "min_y_coordinate" | "-min_y_coordinate" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_community_area" | "-max_community_area" | "max_ward" | "-max_ward" | "max_created_hour" | "-max_created_hour" | "max_created_day_of_week" | "-max_created_day_of_week" | "max_created_month" | "-max_created_month" | "max_x_coordinate" | "-max_x_coordinate" | "max_y_coordinate" | "-max_y_coordinate" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `sr_type` is one of these values, comma-separated. */
+                sr_type?: string[];
+                /** @description Only rows whose `status` is one of these values, comma-separated. */
+                status?: string[];
+                /** @description Only rows whose `owner_department` is one of these values, comma-separated. */
+                owner_department?: string[];
+                /** @description Only rows whose `origin` is one of these values, comma-separated. */
+                origin?: string[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: number[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: number[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceRequestAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listBusinessLicenses: {
         parameters: {
             query?: {
@@ -1891,6 +3704,84 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregateBusinessLicenses: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "license_description"
+                 *     ]
+                 */
+                group_by?: ("license_description" | "license_status" | "application_type" | "ward" | "police_district" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `date_issued` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "license_description" | "-license_description" | "license_status" | "-license_status" | "application_type" | "-application_type" | "ward" | "-ward" | "police_district" | "-police_district" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `license_description` is one of these values, comma-separated. */
+                license_description?: string[];
+                /** @description Only rows whose `license_status` is one of these values, comma-separated. */
+                license_status?: string[];
+                /** @description Only rows whose `application_type` is one of these values, comma-separated. */
+                application_type?: string[];
+                /** @description Only rows whose `ward` is one of these values, comma-separated. */
+                ward?: string[];
+                /** @description Only rows whose `police_district` is one of these values, comma-separated. */
+                police_district?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` is one of these values, comma-separated. */
+                community_area?: string[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BusinessLicenseAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1961,6 +3852,88 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateTrafficCrashes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "crash_type"
+                 *     ]
+                 */
+                group_by?: ("crash_type" | "prim_contributory_cause" | "first_crash_type" | "damage" | "most_severe_injury" | "weather_condition" | "hit_and_run_i" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `crash_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("posted_speed_limit" | "lane_cnt" | "street_no" | "num_units" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("posted_speed_limit" | "lane_cnt" | "street_no" | "num_units" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("posted_speed_limit" | "lane_cnt" | "street_no" | "num_units" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("posted_speed_limit" | "lane_cnt" | "street_no" | "num_units" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "crash_type" | "-crash_type" | "prim_contributory_cause" | "-prim_contributory_cause" | "first_crash_type" | "-first_crash_type" | "damage" | "-damage" | "most_severe_injury" | "-most_severe_injury" | "weather_condition" | "-weather_condition" | "hit_and_run_i" | "-hit_and_run_i" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_posted_speed_limit" | "-sum_posted_speed_limit" | "sum_lane_cnt" | "-sum_lane_cnt" | "sum_street_no" | "-sum_street_no" | "sum_num_units" | "-sum_num_units" | "sum_injuries_total" | "-sum_injuries_total" | "sum_injuries_fatal" | "-sum_injuries_fatal" | "sum_injuries_incapacitating" | "-sum_injuries_incapacitating" | "sum_injuries_non_incapacitating" | "-sum_injuries_non_incapacitating" | "sum_injuries_reported_not_evident" | "-sum_injuries_reported_not_evident" | "sum_injuries_no_indication" | "-sum_injuries_no_indication" | "sum_injuries_unknown" | "-sum_injuries_unknown" | "sum_crash_hour" | "-sum_crash_hour" | "sum_crash_day_of_week" | "-sum_crash_day_of_week" | "sum_crash_month" | "-sum_crash_month" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_posted_speed_limit" | "-avg_posted_speed_limit" | "avg_lane_cnt" | "-avg_lane_cnt" | "avg_street_no" | "-avg_street_no" | "avg_num_units" | "-avg_num_units" | "avg_injuries_total" | "-avg_injuries_total" | "avg_injuries_fatal" | "-avg_injuries_fatal" | "avg_injuries_incapacitating" | "-avg_injuries_incapacitating" | "avg_injuries_non_incapacitating" | "-avg_injuries_non_incapacitating" | "avg_injuries_reported_not_evident" | "-avg_injuries_reported_not_evident" | "avg_injuries_no_indication" | "-avg_injuries_no_indication" | "avg_injuries_unknown" | "-avg_injuries_unknown" | "avg_crash_hour" | "-avg_crash_hour" | "avg_crash_day_of_week" | "-avg_crash_day_of_week" | "avg_crash_month" | "-avg_crash_month" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_posted_speed_limit" | "-min_posted_speed_limit" | "min_lane_cnt" | "-min_lane_cnt" | "min_street_no" | "-min_street_no" | "min_num_units" | "-min_num_units" | "min_injuries_total" | "-min_injuries_total" | "min_injuries_fatal" | "-min_injuries_fatal" | "min_injuries_incapacitating" | "-min_injuries_incapacitating" | "min_injuries_non_incapacitating" | "-min_injuries_non_incapacitating" | "min_injuries_reported_not_evident" | "-min_injuries_reported_not_evident" | "min_injuries_no_indication" | "-min_injuries_no_indication" | "min_injuries_unknown" | "-min_injuries_unknown" | "min_crash_hour" | "-min_crash_hour" | "min_crash_day_of_week" | "-min_crash_day_of_week" | "min_crash_month" | "-min_crash_month" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_posted_speed_limit" | "-max_posted_speed_limit" | "max_lane_cnt" | "-max_lane_cnt" | "max_street_no" | "-max_street_no" | "max_num_units" | "-max_num_units" | "max_injuries_total" | "-max_injuries_total" | "max_injuries_fatal" | "-max_injuries_fatal" | "max_injuries_incapacitating" | "-max_injuries_incapacitating" | "max_injuries_non_incapacitating" | "-max_injuries_non_incapacitating" | "max_injuries_reported_not_evident" | "-max_injuries_reported_not_evident" | "max_injuries_no_indication" | "-max_injuries_no_indication" | "max_injuries_unknown" | "-max_injuries_unknown" | "max_crash_hour" | "-max_crash_hour" | "max_crash_day_of_week" | "-max_crash_day_of_week" | "max_crash_month" | "-max_crash_month" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `crash_type` is one of these values, comma-separated. */
+                crash_type?: string[];
+                /** @description Only rows whose `prim_contributory_cause` is one of these values, comma-separated. */
+                prim_contributory_cause?: string[];
+                /** @description Only rows whose `first_crash_type` is one of these values, comma-separated. */
+                first_crash_type?: string[];
+                /** @description Only rows whose `damage` is one of these values, comma-separated. */
+                damage?: string[];
+                /** @description Only rows whose `most_severe_injury` is one of these values, comma-separated. */
+                most_severe_injury?: string[];
+                /** @description Only rows whose `weather_condition` is one of these values, comma-separated. */
+                weather_condition?: string[];
+                /** @description Only rows whose `hit_and_run_i` is one of these values, comma-separated. */
+                hit_and_run_i?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TrafficCrashAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listTaxiTrips: {
         parameters: {
             query?: {
@@ -2019,6 +3992,82 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregateTaxiTrips: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "company"
+                 *     ]
+                 */
+                group_by?: ("company" | "payment_type" | "pickup_community_area" | "dropoff_community_area" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `trip_start_timestamp` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("trip_seconds" | "trip_miles" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("trip_seconds" | "trip_miles" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("trip_seconds" | "trip_miles" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("trip_seconds" | "trip_miles" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "company" | "-company" | "payment_type" | "-payment_type" | "pickup_community_area" | "-pickup_community_area" | "dropoff_community_area" | "-dropoff_community_area" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_trip_seconds" | "-sum_trip_seconds" | "sum_trip_miles" | "-sum_trip_miles" | "sum_pickup_community_area" | "-sum_pickup_community_area" | "sum_dropoff_community_area" | "-sum_dropoff_community_area" | "sum_fare" | "-sum_fare" | "sum_tips" | "-sum_tips" | "sum_tolls" | "-sum_tolls" | "sum_extras" | "-sum_extras" | "sum_trip_total" | "-sum_trip_total" | "sum_pickup_centroid_latitude" | "-sum_pickup_centroid_latitude" | "sum_pickup_centroid_longitude" | "-sum_pickup_centroid_longitude" | "sum_dropoff_centroid_latitude" | "-sum_dropoff_centroid_latitude" | "sum_dropoff_centroid_longitude" | "-sum_dropoff_centroid_longitude" | "avg_trip_seconds" | "-avg_trip_seconds" | "avg_trip_miles" | "-avg_trip_miles" | "avg_pickup_community_area" | "-avg_pickup_community_area" | "avg_dropoff_community_area" | "-avg_dropoff_community_area" | "avg_fare" | "-avg_fare" | "avg_tips" | "-avg_tips" | "avg_tolls" | "-avg_tolls" | "avg_extras" | "-avg_extras" | "avg_trip_total" | "-avg_trip_total" | "avg_pickup_centroid_latitude" | "-avg_pickup_centroid_latitude" | "avg_pickup_centroid_longitude" | "-avg_pickup_centroid_longitude" | "avg_dropoff_centroid_latitude" | "-avg_dropoff_centroid_latitude" | "avg_dropoff_centroid_longitude" | "-avg_dropoff_centroid_longitude" | "min_trip_seconds" | "-min_trip_seconds" | "min_trip_miles" | "-min_trip_miles" | "min_pickup_community_area" | "-min_pickup_community_area" | "min_dropoff_community_area" | "-min_dropoff_community_area" | "min_fare" | "-min_fare" | "min_tips" | "-min_tips" | "min_tolls" | "-min_tolls" | "min_extras" | "-min_extras" | "min_trip_total" | "-min_trip_total" | "min_pickup_centroid_latitude" | "-min_pickup_centroid_latitude" | "min_pickup_centroid_longitude" | "-min_pickup_centroid_longitude" | "min_dropoff_centroid_latitude" | "-min_dropoff_centroid_latitude" | "min_dropoff_centroid_longitude" | "-min_dropoff_centroid_longitude" | "max_trip_seconds" | "-max_trip_seconds" | "max_trip_miles" | "-max_trip_miles" | "max_pickup_community_area" | "-max_pickup_community_area" | "max_dropoff_community_area" | "-max_dropoff_community_area" | "max_fare" | "-max_fare" | "max_tips" | "-max_tips" | "max_tolls" | "-max_tolls" | "max_extras" | "-max_extras" | "max_trip_total" | "-max_trip_total" | "max_pickup_centroid_latitude" | "-max_pickup_centroid_latitude" | "max_pickup_centroid_longitude" | "-max_pickup_centroid_longitude" | "max_dropoff_centroid_latitude" | "-max_dropoff_centroid_latitude" | "max_dropoff_centroid_longitude" | "-max_dropoff_centroid_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `company` is one of these values, comma-separated. */
+                company?: string[];
+                /** @description Only rows whose `payment_type` is one of these values, comma-separated. */
+                payment_type?: string[];
+                /** @description Only rows whose `pickup_community_area` is one of these values, comma-separated. */
+                pickup_community_area?: number[];
+                /** @description Only rows whose `dropoff_community_area` is one of these values, comma-separated. */
+                dropoff_community_area?: number[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TaxiTripAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2081,6 +4130,80 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateRideshareTrips: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "pickup_community_area"
+                 *     ]
+                 */
+                group_by?: ("pickup_community_area" | "dropoff_community_area" | "shared_trip_authorized" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `trip_start_timestamp` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "pickup_community_area" | "-pickup_community_area" | "dropoff_community_area" | "-dropoff_community_area" | "shared_trip_authorized" | "-shared_trip_authorized" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_trip_seconds" | "-sum_trip_seconds" | "sum_trip_miles" | "-sum_trip_miles" | "sum_percent_time_chicago" | "-sum_percent_time_chicago" | "sum_percent_distance_chicago" | "-sum_percent_distance_chicago" | "sum_pickup_community_area" | "-sum_pickup_community_area" | "sum_dropoff_community_area" | "-sum_dropoff_community_area" | "sum_fare" | "-sum_fare" | "sum_tip" | "-sum_tip" | "sum_additional_charges" | "-sum_additional_charges" | "sum_trip_total" | "-sum_trip_total" | "sum_trips_pooled" | "-sum_trips_pooled" | "sum_pickup_centroid_latitude" | "-sum_pickup_centroid_latitude" | "sum_pickup_centroid_longitude" | "-sum_pickup_centroid_longitude" | "sum_dropoff_centroid_latitude" | "-sum_dropoff_centroid_latitude" | "sum_dropoff_centroid_longitude" | "-sum_dropoff_centroid_longitude" | "avg_trip_seconds" | "-avg_trip_seconds" | "avg_trip_miles" | "-avg_trip_miles" | "avg_percent_time_chicago" | "-avg_percent_time_chicago" | "avg_percent_distance_chicago" | "-avg_percent_distance_chicago" | "avg_pickup_community_area" | "-avg_pickup_community_area" | "avg_dropoff_community_area" | "-avg_dropoff_community_area" | "avg_fare" | "-avg_fare" | "avg_tip" | "-avg_tip" | "avg_additional_charges" | "-avg_additional_charges" | "avg_trip_total" | "-avg_trip_total" | "avg_trips_pooled" | "-avg_trips_pooled" | "avg_pickup_centroid_latitude" | "-avg_pickup_centroid_latitude" | "avg_pickup_centroid_longitude" | "-avg_pickup_centroid_longitude" | "avg_dropoff_centroid_latitude" | "-avg_dropoff_centroid_latitude" | "avg_dropoff_centroid_longitude" | "-avg_dropoff_centroid_longitude" | "min_trip_seconds" | "-min_trip_seconds" | "min_trip_miles" | "-min_trip_miles" | "min_percent_time_chicago" | "-min_percent_time_chicago" | "min_percent_distance_chicago" | "-min_percent_distance_chicago" | "min_pickup_community_area" | "-min_pickup_community_area" | "min_dropoff_community_area" | "-min_dropoff_community_area" | "min_fare" | "-min_fare" | "min_tip" | "-min_tip" | "min_additional_charges" | "-min_additional_charges" | "min_trip_total" | "-min_trip_total" | "min_trips_pooled" | "-min_trips_pooled" | "min_pickup_centroid_latitude" | "-min_pickup_centroid_latitude" | "min_pickup_centroid_longitude" | "-min_pickup_centroid_longitude" | "min_dropoff_centroid_latitude" | "-min_dropoff_centroid_latitude" | "min_dropoff_centroid_longitude" | "-min_dropoff_centroid_longitude" | "max_trip_seconds" | "-max_trip_seconds" | "max_trip_miles" | "-max_trip_miles" | "max_percent_time_chicago" | "-max_percent_time_chicago" | "max_percent_distance_chicago" | "-max_percent_distance_chicago" | "max_pickup_community_area" | "-max_pickup_community_area" | "max_dropoff_community_area" | "-max_dropoff_community_area" | "max_fare" | "-max_fare" | "max_tip" | "-max_tip" | "max_additional_charges" | "-max_additional_charges" | "max_trip_total" | "-max_trip_total" | "max_trips_pooled" | "-max_trips_pooled" | "max_pickup_centroid_latitude" | "-max_pickup_centroid_latitude" | "max_pickup_centroid_longitude" | "-max_pickup_centroid_longitude" | "max_dropoff_centroid_latitude" | "-max_dropoff_centroid_latitude" | "max_dropoff_centroid_longitude" | "-max_dropoff_centroid_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `pickup_community_area` is one of these values, comma-separated. */
+                pickup_community_area?: number[];
+                /** @description Only rows whose `dropoff_community_area` is one of these values, comma-separated. */
+                dropoff_community_area?: number[];
+                /** @description Only rows whose `shared_trip_authorized` is one of these values, comma-separated. */
+                shared_trip_authorized?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RideshareTripAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listCtaStationEntries: {
         parameters: {
             query?: {
@@ -2121,6 +4244,64 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregateCtaStationEntries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "station_id"
+                 *     ]
+                 */
+                group_by?: ("station_id" | "daytype")[];
+                /**
+                 * @description Also group by `date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("station_id" | "rides")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("station_id" | "rides")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("station_id" | "rides")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("station_id" | "rides")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "station_id" | "-station_id" | "daytype" | "-daytype" | "period" | "-period" | "dow" | "-dow" | "count" | "-count" | "sum_station_id" | "-sum_station_id" | "sum_rides" | "-sum_rides" | "avg_station_id" | "-avg_station_id" | "avg_rides" | "-avg_rides" | "min_station_id" | "-min_station_id" | "min_rides" | "-min_rides" | "max_station_id" | "-max_station_id" | "max_rides" | "-max_rides";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `station_id` is one of these values, comma-separated. */
+                station_id?: number[];
+                /** @description Only rows whose `daytype` is one of these values, comma-separated. */
+                daytype?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CtaStationEntryAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2191,6 +4372,83 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    aggregateCtaStops: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "map_id"
+                 *     ]
+                 */
+                group_by?: ("map_id" | "direction_id" | "ada" | "red" | "blue" | "g" | "brn" | "p" | "pexp" | "y" | "pnk" | "o" | "geo_zip" | "geo_community_area")[];
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("map_id" | "latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("map_id" | "latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("map_id" | "latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("map_id" | "latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "map_id" | "-map_id" | "direction_id" | "-direction_id" | "ada" | "-ada" | "red" | "-red" | "blue" | "-blue" | "g" | "-g" | "brn" | "-brn" | "p" | "-p" | "pexp" | "-pexp" | "y" | "-y" | "pnk" | "-pnk" | "o" | "-o" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "count" | "-count" | "sum_map_id" | "-sum_map_id" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_map_id" | "-avg_map_id" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_map_id" | "-min_map_id" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_map_id" | "-max_map_id" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /** @description Only rows whose `map_id` is one of these values, comma-separated. */
+                map_id?: number[];
+                /** @description Only rows whose `direction_id` is one of these values, comma-separated. */
+                direction_id?: string[];
+                /** @description Only rows whose `ada` is one of these values, comma-separated. */
+                ada?: boolean[];
+                /** @description Only rows whose `red` is one of these values, comma-separated. */
+                red?: boolean[];
+                /** @description Only rows whose `blue` is one of these values, comma-separated. */
+                blue?: boolean[];
+                /** @description Only rows whose `g` is one of these values, comma-separated. */
+                g?: boolean[];
+                /** @description Only rows whose `brn` is one of these values, comma-separated. */
+                brn?: boolean[];
+                /** @description Only rows whose `p` is one of these values, comma-separated. */
+                p?: boolean[];
+                /** @description Only rows whose `pexp` is one of these values, comma-separated. */
+                pexp?: boolean[];
+                /** @description Only rows whose `y` is one of these values, comma-separated. */
+                y?: boolean[];
+                /** @description Only rows whose `pnk` is one of these values, comma-separated. */
+                pnk?: boolean[];
+                /** @description Only rows whose `o` is one of these values, comma-separated. */
+                o?: boolean[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CtaStopAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listFoodInspections: {
         parameters: {
             query?: {
@@ -2249,6 +4507,82 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    aggregateFoodInspections: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Up to 3 columns to group by, comma-separated. Each distinct combination is one row; NULL is a group of its own.
+                 * @example [
+                 *       "results"
+                 *     ]
+                 */
+                group_by?: ("results" | "risk" | "facility_type" | "inspection_type" | "geo_zip" | "geo_community_area")[];
+                /**
+                 * @description Also group by `inspection_date` (Chicago local time): `year`, `quarter`, `month`, `week` (from Monday) or `day` answer `period`, the first day of the bucket (`YYYY-MM-DD`); `dow` answers 1 (Monday) to 7; `hour` answers 0 to 23.
+                 * @example month
+                 */
+                bucket?: "year" | "quarter" | "month" | "week" | "day" | "dow" | "hour";
+                /** @description Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null). */
+                sum?: ("latitude" | "longitude")[];
+                /** @description Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null). */
+                avg?: ("latitude" | "longitude")[];
+                /** @description Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null). */
+                min?: ("latitude" | "longitude")[];
+                /** @description Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null). */
+                max?: ("latitude" | "longitude")[];
+                /** @description A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`. */
+                order?: "results" | "-results" | "risk" | "-risk" | "facility_type" | "-facility_type" | "inspection_type" | "-inspection_type" | "geo_zip" | "-geo_zip" | "geo_community_area" | "-geo_community_area" | "period" | "-period" | "dow" | "-dow" | "hour" | "-hour" | "count" | "-count" | "sum_latitude" | "-sum_latitude" | "sum_longitude" | "-sum_longitude" | "avg_latitude" | "-avg_latitude" | "avg_longitude" | "-avg_longitude" | "min_latitude" | "-min_latitude" | "min_longitude" | "-min_longitude" | "max_latitude" | "-max_latitude" | "max_longitude" | "-max_longitude";
+                /** @description Most groups to answer; `truncated` tells when there were more. */
+                limit?: number;
+                /** @description Answer format; overrides `Accept`. */
+                format?: "json" | "csv" | "ndjson";
+                /**
+                 * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-01
+                 */
+                from?: components["parameters"]["From"];
+                /**
+                 * @description Latest time, exclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
+                 * @example 2014-03-08
+                 */
+                to?: components["parameters"]["To"];
+                /** @description Only rows whose `results` is one of these values, comma-separated. */
+                results?: string[];
+                /** @description Only rows whose `risk` is one of these values, comma-separated. */
+                risk?: string[];
+                /** @description Only rows whose `facility_type` is one of these values, comma-separated. */
+                facility_type?: string[];
+                /** @description Only rows whose `inspection_type` is one of these values, comma-separated. */
+                inspection_type?: string[];
+                /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
+                zip?: string[];
+                /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
+                community_area?: number[];
+                /**
+                 * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
+                 * @example [
+                 *       -87.64,
+                 *       41.87,
+                 *       -87.62,
+                 *       41.89
+                 *     ]
+                 */
+                bbox?: components["parameters"]["Bbox"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FoodInspectionAggregate"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Problem"];
         };
     };

@@ -31,6 +31,7 @@ export const AGGREGATE_OPERATIONS = {
   aggregateRideshareTrips: 'rideshare-trips',
   aggregateCtaStationEntries: 'cta-station-entries',
   aggregateCtaStops: 'cta-stops',
+  aggregateFoodInspections: 'food-inspections',
 } as const;
 
 export type AggregateOperationId = keyof typeof AGGREGATE_OPERATIONS;
