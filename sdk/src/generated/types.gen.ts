@@ -522,6 +522,22 @@ export type PopulationCountAggregateRow = {
      */
     sum_population_other_race_non?: number | null;
     /**
+     * Sum of `population_age_0_4` (with `sum=population_age_0_4`).
+     */
+    sum_population_age_0_4?: number | null;
+    /**
+     * Sum of `population_age_5` (with `sum=population_age_5`).
+     */
+    sum_population_age_5?: number | null;
+    /**
+     * Sum of `population_age_5_11` (with `sum=population_age_5_11`).
+     */
+    sum_population_age_5_11?: number | null;
+    /**
+     * Sum of `population_age_12_17` (with `sum=population_age_12_17`).
+     */
+    sum_population_age_12_17?: number | null;
+    /**
      * Average of `year` (with `avg=year`).
      */
     avg_year?: number | null;
@@ -597,6 +613,22 @@ export type PopulationCountAggregateRow = {
      * Average of `population_other_race_non` (with `avg=population_other_race_non`).
      */
     avg_population_other_race_non?: number | null;
+    /**
+     * Average of `population_age_0_4` (with `avg=population_age_0_4`).
+     */
+    avg_population_age_0_4?: number | null;
+    /**
+     * Average of `population_age_5` (with `avg=population_age_5`).
+     */
+    avg_population_age_5?: number | null;
+    /**
+     * Average of `population_age_5_11` (with `avg=population_age_5_11`).
+     */
+    avg_population_age_5_11?: number | null;
+    /**
+     * Average of `population_age_12_17` (with `avg=population_age_12_17`).
+     */
+    avg_population_age_12_17?: number | null;
     /**
      * Minimum of `year` (with `min=year`).
      */
@@ -674,6 +706,22 @@ export type PopulationCountAggregateRow = {
      */
     min_population_other_race_non?: number | null;
     /**
+     * Minimum of `population_age_0_4` (with `min=population_age_0_4`).
+     */
+    min_population_age_0_4?: number | null;
+    /**
+     * Minimum of `population_age_5` (with `min=population_age_5`).
+     */
+    min_population_age_5?: number | null;
+    /**
+     * Minimum of `population_age_5_11` (with `min=population_age_5_11`).
+     */
+    min_population_age_5_11?: number | null;
+    /**
+     * Minimum of `population_age_12_17` (with `min=population_age_12_17`).
+     */
+    min_population_age_12_17?: number | null;
+    /**
      * Maximum of `year` (with `max=year`).
      */
     max_year?: number | null;
@@ -749,6 +797,22 @@ export type PopulationCountAggregateRow = {
      * Maximum of `population_other_race_non` (with `max=population_other_race_non`).
      */
     max_population_other_race_non?: number | null;
+    /**
+     * Maximum of `population_age_0_4` (with `max=population_age_0_4`).
+     */
+    max_population_age_0_4?: number | null;
+    /**
+     * Maximum of `population_age_5` (with `max=population_age_5`).
+     */
+    max_population_age_5?: number | null;
+    /**
+     * Maximum of `population_age_5_11` (with `max=population_age_5_11`).
+     */
+    max_population_age_5_11?: number | null;
+    /**
+     * Maximum of `population_age_12_17` (with `max=population_age_12_17`).
+     */
+    max_population_age_12_17?: number | null;
 };
 
 export type PopulationCountAggregates = {
@@ -3629,23 +3693,23 @@ export type AggregatePopulationData = {
         /**
          * Sum of these numeric columns per group, comma-separated; answered as `sum_<column>` (null when every value is null).
          */
-        sum?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        sum?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
          * Average of these numeric columns per group, comma-separated; answered as `avg_<column>` (null when every value is null).
          */
-        avg?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        avg?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
          * Minimum of these numeric columns per group, comma-separated; answered as `min_<column>` (null when every value is null).
          */
-        min?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        min?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
          * Maximum of these numeric columns per group, comma-separated; answered as `max_<column>` (null when every value is null).
          */
-        max?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non'>;
+        max?: Array<'year' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
          * A field of the answer to sort by; `-` means descending. NULL groups come last. Default `-count`.
          */
-        order?: 'geography_type' | '-geography_type' | 'year' | '-year' | 'geography' | '-geography' | 'count' | '-count' | 'sum_year' | '-sum_year' | 'sum_population_total' | '-sum_population_total' | 'sum_population_age_0_17' | '-sum_population_age_0_17' | 'sum_population_age_18' | '-sum_population_age_18' | 'sum_population_age_18_29' | '-sum_population_age_18_29' | 'sum_population_age_30_39' | '-sum_population_age_30_39' | 'sum_population_age_40_49' | '-sum_population_age_40_49' | 'sum_population_age_50_59' | '-sum_population_age_50_59' | 'sum_population_age_60_69' | '-sum_population_age_60_69' | 'sum_population_age_65' | '-sum_population_age_65' | 'sum_population_age_70_79' | '-sum_population_age_70_79' | 'sum_population_age_80' | '-sum_population_age_80' | 'sum_population_female' | '-sum_population_female' | 'sum_population_male' | '-sum_population_male' | 'sum_population_latinx' | '-sum_population_latinx' | 'sum_population_asian_non_latinx' | '-sum_population_asian_non_latinx' | 'sum_population_black_non_latinx' | '-sum_population_black_non_latinx' | 'sum_population_white_non_latinx' | '-sum_population_white_non_latinx' | 'sum_population_other_race_non' | '-sum_population_other_race_non' | 'avg_year' | '-avg_year' | 'avg_population_total' | '-avg_population_total' | 'avg_population_age_0_17' | '-avg_population_age_0_17' | 'avg_population_age_18' | '-avg_population_age_18' | 'avg_population_age_18_29' | '-avg_population_age_18_29' | 'avg_population_age_30_39' | '-avg_population_age_30_39' | 'avg_population_age_40_49' | '-avg_population_age_40_49' | 'avg_population_age_50_59' | '-avg_population_age_50_59' | 'avg_population_age_60_69' | '-avg_population_age_60_69' | 'avg_population_age_65' | '-avg_population_age_65' | 'avg_population_age_70_79' | '-avg_population_age_70_79' | 'avg_population_age_80' | '-avg_population_age_80' | 'avg_population_female' | '-avg_population_female' | 'avg_population_male' | '-avg_population_male' | 'avg_population_latinx' | '-avg_population_latinx' | 'avg_population_asian_non_latinx' | '-avg_population_asian_non_latinx' | 'avg_population_black_non_latinx' | '-avg_population_black_non_latinx' | 'avg_population_white_non_latinx' | '-avg_population_white_non_latinx' | 'avg_population_other_race_non' | '-avg_population_other_race_non' | 'min_year' | '-min_year' | 'min_population_total' | '-min_population_total' | 'min_population_age_0_17' | '-min_population_age_0_17' | 'min_population_age_18' | '-min_population_age_18' | 'min_population_age_18_29' | '-min_population_age_18_29' | 'min_population_age_30_39' | '-min_population_age_30_39' | 'min_population_age_40_49' | '-min_population_age_40_49' | 'min_population_age_50_59' | '-min_population_age_50_59' | 'min_population_age_60_69' | '-min_population_age_60_69' | 'min_population_age_65' | '-min_population_age_65' | 'min_population_age_70_79' | '-min_population_age_70_79' | 'min_population_age_80' | '-min_population_age_80' | 'min_population_female' | '-min_population_female' | 'min_population_male' | '-min_population_male' | 'min_population_latinx' | '-min_population_latinx' | 'min_population_asian_non_latinx' | '-min_population_asian_non_latinx' | 'min_population_black_non_latinx' | '-min_population_black_non_latinx' | 'min_population_white_non_latinx' | '-min_population_white_non_latinx' | 'min_population_other_race_non' | '-min_population_other_race_non' | 'max_year' | '-max_year' | 'max_population_total' | '-max_population_total' | 'max_population_age_0_17' | '-max_population_age_0_17' | 'max_population_age_18' | '-max_population_age_18' | 'max_population_age_18_29' | '-max_population_age_18_29' | 'max_population_age_30_39' | '-max_population_age_30_39' | 'max_population_age_40_49' | '-max_population_age_40_49' | 'max_population_age_50_59' | '-max_population_age_50_59' | 'max_population_age_60_69' | '-max_population_age_60_69' | 'max_population_age_65' | '-max_population_age_65' | 'max_population_age_70_79' | '-max_population_age_70_79' | 'max_population_age_80' | '-max_population_age_80' | 'max_population_female' | '-max_population_female' | 'max_population_male' | '-max_population_male' | 'max_population_latinx' | '-max_population_latinx' | 'max_population_asian_non_latinx' | '-max_population_asian_non_latinx' | 'max_population_black_non_latinx' | '-max_population_black_non_latinx' | 'max_population_white_non_latinx' | '-max_population_white_non_latinx' | 'max_population_other_race_non' | '-max_population_other_race_non';
+        order?: 'geography_type' | '-geography_type' | 'year' | '-year' | 'geography' | '-geography' | 'count' | '-count' | 'sum_year' | '-sum_year' | 'sum_population_total' | '-sum_population_total' | 'sum_population_age_0_17' | '-sum_population_age_0_17' | 'sum_population_age_18' | '-sum_population_age_18' | 'sum_population_age_18_29' | '-sum_population_age_18_29' | 'sum_population_age_30_39' | '-sum_population_age_30_39' | 'sum_population_age_40_49' | '-sum_population_age_40_49' | 'sum_population_age_50_59' | '-sum_population_age_50_59' | 'sum_population_age_60_69' | '-sum_population_age_60_69' | 'sum_population_age_65' | '-sum_population_age_65' | 'sum_population_age_70_79' | '-sum_population_age_70_79' | 'sum_population_age_80' | '-sum_population_age_80' | 'sum_population_female' | '-sum_population_female' | 'sum_population_male' | '-sum_population_male' | 'sum_population_latinx' | '-sum_population_latinx' | 'sum_population_asian_non_latinx' | '-sum_population_asian_non_latinx' | 'sum_population_black_non_latinx' | '-sum_population_black_non_latinx' | 'sum_population_white_non_latinx' | '-sum_population_white_non_latinx' | 'sum_population_other_race_non' | '-sum_population_other_race_non' | 'sum_population_age_0_4' | '-sum_population_age_0_4' | 'sum_population_age_5' | '-sum_population_age_5' | 'sum_population_age_5_11' | '-sum_population_age_5_11' | 'sum_population_age_12_17' | '-sum_population_age_12_17' | 'avg_year' | '-avg_year' | 'avg_population_total' | '-avg_population_total' | 'avg_population_age_0_17' | '-avg_population_age_0_17' | 'avg_population_age_18' | '-avg_population_age_18' | 'avg_population_age_18_29' | '-avg_population_age_18_29' | 'avg_population_age_30_39' | '-avg_population_age_30_39' | 'avg_population_age_40_49' | '-avg_population_age_40_49' | 'avg_population_age_50_59' | '-avg_population_age_50_59' | 'avg_population_age_60_69' | '-avg_population_age_60_69' | 'avg_population_age_65' | '-avg_population_age_65' | 'avg_population_age_70_79' | '-avg_population_age_70_79' | 'avg_population_age_80' | '-avg_population_age_80' | 'avg_population_female' | '-avg_population_female' | 'avg_population_male' | '-avg_population_male' | 'avg_population_latinx' | '-avg_population_latinx' | 'avg_population_asian_non_latinx' | '-avg_population_asian_non_latinx' | 'avg_population_black_non_latinx' | '-avg_population_black_non_latinx' | 'avg_population_white_non_latinx' | '-avg_population_white_non_latinx' | 'avg_population_other_race_non' | '-avg_population_other_race_non' | 'avg_population_age_0_4' | '-avg_population_age_0_4' | 'avg_population_age_5' | '-avg_population_age_5' | 'avg_population_age_5_11' | '-avg_population_age_5_11' | 'avg_population_age_12_17' | '-avg_population_age_12_17' | 'min_year' | '-min_year' | 'min_population_total' | '-min_population_total' | 'min_population_age_0_17' | '-min_population_age_0_17' | 'min_population_age_18' | '-min_population_age_18' | 'min_population_age_18_29' | '-min_population_age_18_29' | 'min_population_age_30_39' | '-min_population_age_30_39' | 'min_population_age_40_49' | '-min_population_age_40_49' | 'min_population_age_50_59' | '-min_population_age_50_59' | 'min_population_age_60_69' | '-min_population_age_60_69' | 'min_population_age_65' | '-min_population_age_65' | 'min_population_age_70_79' | '-min_population_age_70_79' | 'min_population_age_80' | '-min_population_age_80' | 'min_population_female' | '-min_population_female' | 'min_population_male' | '-min_population_male' | 'min_population_latinx' | '-min_population_latinx' | 'min_population_asian_non_latinx' | '-min_population_asian_non_latinx' | 'min_population_black_non_latinx' | '-min_population_black_non_latinx' | 'min_population_white_non_latinx' | '-min_population_white_non_latinx' | 'min_population_other_race_non' | '-min_population_other_race_non' | 'min_population_age_0_4' | '-min_population_age_0_4' | 'min_population_age_5' | '-min_population_age_5' | 'min_population_age_5_11' | '-min_population_age_5_11' | 'min_population_age_12_17' | '-min_population_age_12_17' | 'max_year' | '-max_year' | 'max_population_total' | '-max_population_total' | 'max_population_age_0_17' | '-max_population_age_0_17' | 'max_population_age_18' | '-max_population_age_18' | 'max_population_age_18_29' | '-max_population_age_18_29' | 'max_population_age_30_39' | '-max_population_age_30_39' | 'max_population_age_40_49' | '-max_population_age_40_49' | 'max_population_age_50_59' | '-max_population_age_50_59' | 'max_population_age_60_69' | '-max_population_age_60_69' | 'max_population_age_65' | '-max_population_age_65' | 'max_population_age_70_79' | '-max_population_age_70_79' | 'max_population_age_80' | '-max_population_age_80' | 'max_population_female' | '-max_population_female' | 'max_population_male' | '-max_population_male' | 'max_population_latinx' | '-max_population_latinx' | 'max_population_asian_non_latinx' | '-max_population_asian_non_latinx' | 'max_population_black_non_latinx' | '-max_population_black_non_latinx' | 'max_population_white_non_latinx' | '-max_population_white_non_latinx' | 'max_population_other_race_non' | '-max_population_other_race_non' | 'max_population_age_0_4' | '-max_population_age_0_4' | 'max_population_age_5' | '-max_population_age_5' | 'max_population_age_5_11' | '-max_population_age_5_11' | 'max_population_age_12_17' | '-max_population_age_12_17';
         /**
          * Most groups to answer; `truncated` tells when there were more.
          */
