@@ -56,4 +56,8 @@ export const serviceRequests = {
     { name: 'latitude', type: 'double' },
     { name: 'longitude', type: 'double' },
   ],
+  sample: {
+    file: 'v6vf-nfxy.json',
+    origin: 'Nandini1Bag/chicago-311-service-analysis data/chicago_311_data.csv @ f4d55975 (the API\'s JSON saved as CSV), first 156 requests of 2021-01-01',
+  },
 } as const satisfies DatasetDefinition;

@@ -1,24 +1,11 @@
 /**
- * One row per dataset that has no bundled real sample, in the portal's SODA JSON shape, with the
+ * One row per dataset that has no bundled real sample (rideshare trips), in the portal's SODA JSON shape, with the
  * example values quoted in the portal's published column notes for each id (recorded responses where the notes
  * have one: the 2021 TNP trip). System fields are made up.
  */
 const system = (id: string) => ({ ':id': `row-${id}`, ':updated_at': '2024-01-10T16:39:45.134Z', ':created_at': '2024-01-10T16:39:45.134Z' });
 
 export const schemaExampleRows: Record<string, { sourceId: string; row: Record<string, unknown>; expect: Record<string, unknown> }> = {
-  'service-requests': {
-    sourceId: 'v6vf-nfxy',
-    row: {
-      ...system('sr01'),
-      sr_number: 'SR24-00112233', sr_type: 'Pothole in Street Complaint', sr_short_code: 'PHF',
-      owner_department: 'CDOT - Department of Transportation', status: 'Open', origin: 'Phone Call',
-      created_date: '2024-08-01T10:00:00.000', last_modified_date: '2024-08-02T00:00:00.000',
-      street_address: '456 W RANDOLPH ST', city: 'Chicago', zip_code: '60661', duplicate: false, legacy_record: false,
-      community_area: '28', ward: '42', police_district: '12', created_hour: '10', created_day_of_week: '5', created_month: '8',
-      latitude: '41.8845', longitude: '-87.6398', location: { type: 'Point', coordinates: [-87.6398, 41.8845] },
-    },
-    expect: { sr_number: 'SR24-00112233', created_date: '2024-08-01T10:00:00', closed_date: null, duplicate: false, community_area: 28, ward: 42, latitude: 41.8845, geo_zip: null },
-  },
   'rideshare-trips': {
     sourceId: 'n26f-ihde',
     row: {

@@ -17,7 +17,7 @@ const pickOne = <T>(items: readonly T[]): T => items[Math.floor(random() * items
 const pad = (value: number) => String(value).padStart(2, '0');
 const ZIPS = ['60614', '60647', '60608'];
 
-// Synthetic rows, in the portal's wire format, for datasets without a bundled sample (311, rideshare),
+// Synthetic rows, in the portal's wire format: 311 requests (open ones, a fault the real sample lacks), rideshare trips (no sample),
 // and 2014 population counts, a year the real population sample (2018-2019) lacks but the crimes have.
 const requests = Array.from({ length: 90 }, (_, index) => {
   const created = `2025-0${1 + (index % 6)}-${pad(1 + (index % 27))}T${pad(index % 24)}:00:00.000`;
@@ -49,7 +49,9 @@ let licenses: Row[];
 beforeAll(async () => {
   server = await startServer({
     seed: async (db) => {
-      for (const dataset of datasets) await loadSample(db.knex, dataset, silentLogger);
+      // Every sample but 311's: its 156 real requests are all completed, 137 of them information-only
+      // calls of one address, so the report's median days are checked on synthetic requests instead.
+      for (const dataset of datasets.filter((item) => item !== serviceRequests)) await loadSample(db.knex, dataset, silentLogger);
       await recomputeEnrichment(db);
       // The geo_zip of synthetic rows is set directly, so the expected counts do not depend on boundaries.
       await insertSodaRows(db, serviceRequests, requests, (_, index) => zipOf(index));

@@ -30,8 +30,8 @@ async function list(path: string): Promise<Row> {
 }
 
 describe('the bundled samples', () => {
-  it('exist and hold rows for every dataset except 311 requests and rideshare trips, which have no public export', () => {
-    expect(datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key).sort()).toEqual(['rideshare-trips', 'service-requests']);
+  it('exist and hold rows for every dataset except rideshare trips, which have no public export', () => {
+    expect(datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key)).toEqual(['rideshare-trips']);
     for (const dataset of datasets.filter((item) => item.sample)) {
       const file = new URL(dataset.sample!.file, SAMPLES);
       expect(existsSync(file), dataset.sample!.file).toBe(true);
@@ -48,6 +48,66 @@ describe('the bundled samples', () => {
       expect(count, dataset.key).toBe(rows);
       expect(data.find((item: Row) => item.key === dataset.key).row_count, dataset.key).toBe(rows);
     }
+  });
+});
+
+describe('311 service requests (v6vf-nfxy)', () => {
+  const sample = readSodaFixture('v6vf-nfxy');
+
+  it('maps a request: the API\'s booleans, text codes with their zeros, the point from its legacy location', async () => {
+    const { data } = await list('/v1/service-requests?from=2021-01-01T00:30&to=2021-01-01T00:31');
+    expect(data).toEqual([
+      expect.objectContaining({
+        sr_number: 'SR21-00000074',
+        sr_type: 'Dead Animal Pick-Up Request',
+        sr_short_code: 'SGQ',
+        owner_department: 'Streets and Sanitation',
+        created_date: '2021-01-01T00:30:12',
+        closed_date: '2021-01-04T12:44:43',
+        street_address: '5233 W HUTCHINSON ST',
+        city: null,
+        zip_code: '60641',
+        duplicate: true,
+        legacy_record: false,
+        legacy_sr_number: null,
+        parent_sr_number: 'SR20-05727135',
+        community_area: 15,
+        ward: 38,
+        police_district: '16',
+        created_day_of_week: 6,
+        latitude: 41.95761253412861,
+        longitude: -87.75865336585986,
+        // Portage Park, as the portal's own community_area says.
+        geo_community_area: 15,
+      }),
+    ]);
+  });
+
+  it('computes the community area the portal itself reports, for every request', async () => {
+    const rows = (await server.db.knex('api.service_requests').select('sr_number', 'community_area', 'geo_community_area')) as Row[];
+    expect(rows).toHaveLength(156);
+    expect(rows.filter((row) => row.geo_community_area !== row.community_area)).toEqual([]);
+  });
+
+  it('filters by type, department, origin and area', async () => {
+    expect((await list(`/v1/service-requests?sr_type=${encodeURIComponent('Aircraft Noise Complaint')}&count=exact&limit=1`)).total).toBe(4);
+    const cdot = await list(`/v1/service-requests?owner_department=${encodeURIComponent('CDOT - Department of Transportation')}&limit=100`);
+    expect(cdot.data.map((row: Row) => row.sr_number).sort()).toEqual([
+      'SR21-00000034', 'SR21-00000045', 'SR21-00000060', 'SR21-00000064', 'SR21-00000101', 'SR21-00000114', 'SR21-00000158',
+    ]);
+    const mobile = sample.filter((row) => row.origin === 'Mobile Device');
+    expect((await list('/v1/service-requests?origin=Mobile%20Device&count=exact&limit=1')).total).toBe(mobile.length);
+    expect((await list(`/v1/service-requests?community_area=28&sr_type=${encodeURIComponent('311 INFORMATION ONLY CALL')}&count=exact&limit=1`)).total).toBe(137);
+  });
+
+  it('reports requests by type with the median days to close', async () => {
+    const { data } = await list(`/v1/reports/service-requests/by-type?sr_type=${encodeURIComponent('Street Light Out Complaint')}&zip=60619`);
+    // SR21-00000034 (9116 S Dante) closed after 5 d 15:50:41, SR21-00000064 (9245 S Harper) after 6 d 17:54:04.
+    expect(data).toEqual([expect.objectContaining({ zip: '60619', sr_type: 'Street Light Out Complaint', status: 'Completed', count: 2, median_days_to_close: 6.2 })]);
+    const all = await list('/v1/reports/service-requests/by-type');
+    const [{ located }] = await server.db.knex('data.service_requests').whereNotNull('geo_zip').select(server.db.knex.raw('count(*)::int AS located'));
+    expect(all.data.reduce((sum: number, row: Row) => sum + row.count, 0)).toBe(located);
+    expect(located).toBeGreaterThan(150);
   });
 });
 

@@ -222,7 +222,61 @@ const taxiTrips: SampleSource = {
   },
 };
 
-export const SAMPLE_SOURCES: readonly SampleSource[] = [trafficCrashes, ctaStops, ctaStationEntries, population, taxiTrips];
+/** `True`/`False`: how pandas wrote the API's JSON booleans when it saved the response as CSV. */
+function pythonBoolean(text: string): boolean {
+  if (text !== 'True' && text !== 'False') throw new Error(`not a Python boolean: ${text}`);
+  return text === 'True';
+}
+
+/**
+ * `{'latitude': '41.87', 'longitude': '-87.67', 'human_address': '…'}`: the API's legacy location
+ * object as Python printed it. Only its coordinates are kept, as a GeoJSON point.
+ */
+function pointFromPythonLocation(text: string): SodaValue {
+  const match = /^\{'latitude': '([^']+)', 'longitude': '([^']+)'/.exec(text);
+  if (!match) throw new Error(`not a legacy location: ${text}`);
+  return point(match[2]!, match[1]!);
+}
+
+function floatingAsIs(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000$/.test(text)) throw new Error(`not a floating timestamp: ${text}`);
+  return text;
+}
+
+const SERVICE_REQUEST_HEADERS =
+  'sr_number,sr_type,sr_short_code,created_department,owner_department,status,origin,created_date,last_modified_date,closed_date,' +
+  'street_address,city,state,zip_code,street_number,street_direction,street_name,street_type,duplicate,legacy_record,community_area,' +
+  'ward,electricity_grid,police_sector,police_district,police_beat,precinct,created_hour,created_day_of_week,created_month,' +
+  'x_coordinate,y_coordinate,latitude,longitude,location,parent_sr_number,electrical_district';
+const SERVICE_REQUEST_NUMBERS = [
+  'community_area', 'ward', 'created_hour', 'created_day_of_week', 'created_month', 'x_coordinate', 'y_coordinate', 'latitude', 'longitude',
+];
+
+const serviceRequests: SampleSource = {
+  portalId: 'v6vf-nfxy',
+  name: '311 Service Requests',
+  rawFile: 'v6vf-nfxy.csv',
+  separator: ',',
+  rowIdentifier: 'sr_number',
+  fields: lowerCased(SERVICE_REQUEST_HEADERS, Object.fromEntries(SERVICE_REQUEST_NUMBERS.map((name) => [name, 'number' as const]))).map((spec) => {
+    const header = spec.from as string;
+    if (['created_date', 'last_modified_date', 'closed_date'].includes(header)) {
+      return { ...spec, type: 'floating_timestamp', from: (record: SourceRecord) => whenPresent(record[header], floatingAsIs) };
+    }
+    if (header === 'duplicate' || header === 'legacy_record') {
+      return { ...spec, type: 'checkbox', from: (record: SourceRecord) => whenPresent(record[header], pythonBoolean) };
+    }
+    if (header === 'location') return { ...spec, type: 'point', from: (record: SourceRecord) => whenPresent(record.location, pointFromPythonLocation) };
+    return spec;
+  }),
+  // Created when the request was; written again at its last modification.
+  times: (row) => ({
+    created: chicagoToUtc(row.created_date as string),
+    updated: chicagoToUtc(row.last_modified_date as string) + millisOf(row.sr_number as string),
+  }),
+};
+
+export const SAMPLE_SOURCES: readonly SampleSource[] = [trafficCrashes, ctaStops, ctaStationEntries, population, taxiTrips, serviceRequests];
 
 /** Converts one source record to the portal's row (data fields only, nulls omitted, field order as listed). */
 export function toSodaRow(source: SampleSource, record: SourceRecord, index: number): Row {
