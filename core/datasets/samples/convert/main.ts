@@ -31,7 +31,7 @@ function convert(source: SampleSource): { rows: number; bytes: number } {
   const meta = {
     id: source.portalId,
     name: source.name,
-    columns: source.fields.map(({ field, type }) => ({ fieldName: field, dataTypeName: type })),
+    columns: [...source.fields, ...(source.portalOnly ?? [])].map(({ field, type }) => ({ fieldName: field, dataTypeName: type })),
     rowsUpdatedAt: Math.floor(newest / 1000),
     ...(source.rowIdentifier === ':id' ? {} : { rowIdentifier: source.rowIdentifier }),
   };

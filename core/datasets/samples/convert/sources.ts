@@ -34,6 +34,11 @@ export interface SampleSource {
   /** The column the sample treats as the row key (for `:id`); the `rowIdentifier` of its meta file. */
   readonly rowIdentifier: string;
   readonly fields: readonly FieldSpec[];
+  /**
+   * Columns the portal's metadata lists that this copy never fills (dropped by whoever saved it,
+   * or null in every row): written to the meta file, so it shows the portal's columns.
+   */
+  readonly portalOnly?: readonly { readonly field: string; readonly type: SodaType }[];
   /** Synthetic system times, epoch ms: when the portal would have created and last written the row. */
   times(row: Row, index: number): { created: number; updated: number };
 }
@@ -215,6 +220,13 @@ const taxiTrips: SampleSource = {
       from: (record) => (present(record.dropoff_latitude) && present(record.dropoff_longitude) ? point(record.dropoff_longitude!, record.dropoff_latitude!) : undefined),
     },
   ],
+  portalOnly: [
+    { field: 'taxi_id', type: 'text' },
+    { field: 'trip_end_timestamp', type: 'floating_timestamp' },
+    { field: 'tolls', type: 'number' },
+    { field: 'extras', type: 'number' },
+    { field: 'trip_total', type: 'number' },
+  ],
   // The portal added taxi trips in monthly loads about a month behind: rows of a month share a load time.
   times: (row) => {
     const loaded = batchTime(row.trip_start_timestamp as string, 2, 14);
@@ -269,6 +281,11 @@ const serviceRequests: SampleSource = {
     if (header === 'location') return { ...spec, type: 'point', from: (record: SourceRecord) => whenPresent(record.location, pointFromPythonLocation) };
     return spec;
   }),
+  // Null in each of these requests, so the API response (and the CSV made from it) had no such key.
+  portalOnly: [
+    { field: 'legacy_sr_number', type: 'text' },
+    { field: 'sanitation_division_days', type: 'text' },
+  ],
   // Created when the request was; written again at its last modification.
   times: (row) => ({
     created: chicagoToUtc(row.created_date as string),
