@@ -1,8 +1,8 @@
 import { HttpProblem } from './problems.js';
 
 /**
- * Cursors are the last row's sort key, base64url JSON, tagged with the order they belong to so a
- * cursor from one ordering or dataset is rejected instead of silently skipping rows.
+ * Cursors are the last row's sort key, base64url JSON, tagged with the query they belong to (dataset,
+ * order, filters) so a cursor replayed elsewhere is rejected instead of silently skipping rows.
  */
 type CursorValue = string | number | boolean | null;
 
@@ -23,6 +23,6 @@ export function decodeCursor(scope: string, cursor: string, arity: number): Curs
     Array.isArray(v) &&
     v.length === arity &&
     v.every((item) => item === null || ['string', 'number', 'boolean'].includes(typeof item));
-  if (!valid) throw HttpProblem.badParameter('cursor', 'is not a cursor returned by this endpoint with this order');
+  if (!valid) throw HttpProblem.badParameter('cursor', 'belongs to another query: pass it back with the filters and order that returned it, or start again without cursor');
   return v as CursorValue[];
 }

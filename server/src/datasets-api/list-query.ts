@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ident } from '../../../core/db/sql-ident.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -62,9 +63,17 @@ export function filteredRows(knex: Knex, surface: ListSurface, request: ListRequ
 
 type KeyValue = string | number | boolean | null;
 
-/** Cursors belong to one dataset and one order; any other use is rejected with a 400. */
-function cursorScope(surface: ListSurface, order: OrderInfo): string {
-  return `${surface.dataset.key}:${order.value}`;
+/**
+ * Cursors belong to one dataset, one order and one set of filters: replayed with others they would
+ * skip or repeat rows silently, so that is a 400. `fields`, `limit` and the format may change.
+ */
+function cursorScope(surface: ListSurface, request: ListRequest): string {
+  const filters = {
+    range: [request.range.from ?? null, request.range.to ?? null],
+    equals: request.equals.map(({ column, values }) => [column, values.map(String).sort()]).sort(),
+    bbox: request.bbox ?? null,
+  };
+  return `${surface.dataset.key}:${request.order.value}:${hash('sha1', JSON.stringify(filters), 'base64url').slice(0, 12)}`;
 }
 
 /**
@@ -138,7 +147,7 @@ async function readKeysetPage(
   select: (rows: Knex.QueryBuilder) => void,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
   const { order } = request;
-  const scope = cursorScope(surface, order);
+  const scope = cursorScope(surface, request);
   const segments = cursor ? segmentsAfter(surface, order, decodeCursor(scope, cursor, order.columns.length)) : [() => undefined];
   const page: Record<string, unknown>[] = [];
   // Each segment is one index range; they follow each other in the sort order, so the page is
