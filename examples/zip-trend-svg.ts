@@ -53,7 +53,7 @@ export function renderBarChart(title: string, months: readonly MonthCount[]): st
 
 export async function renderZipTrend(baseUrl: string, outDir: string, zip = '60614', year = 2014): Promise<{ file: string; months: MonthCount[] }> {
   const lf = createLakefront({ baseUrl });
-  const report = await lf.reports.crimesTrends({ zip, interval: 'month', from: `${year}-01-01`, to: `${year + 1}-01-01` });
+  const report = await lf.reports.crimesTrends({ zip: [zip], interval: 'month', from: `${year}-01-01`, to: `${year + 1}-01-01` });
   const months = monthsOfYear(year, report.data);
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, `crime-trend-${zip}-${year}.svg`);

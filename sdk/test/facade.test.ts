@@ -213,7 +213,7 @@ describe('lf.reports', () => {
 
   it('requires the parameters the spec requires', async () => {
     const lf = createLakefront({ baseUrl: server.url });
-    const trend = await lf.reports.crimesTrends({ zip: '60614', interval: 'week', from: '2014-03-01', to: '2014-04-01' });
+    const trend = await lf.reports.crimesTrends({ zip: ['60614'], interval: 'week', from: '2014-03-01', to: '2014-04-01' });
     expect(trend.data.reduce((sum, line) => sum + line.count, 0)).toBeGreaterThan(50);
     // @ts-expect-error `zip` and `interval` are required (checked by tsc, not run)
     const _missing = () => lf.reports.crimesTrends({ from: '2014-03-01' });

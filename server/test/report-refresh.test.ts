@@ -25,7 +25,8 @@ afterAll(async () => {
 
 it('a sync refreshes the report rollups through the afterSync hook', async () => {
   const report = '/v1/reports/crimes/by-zip?from=2014-01-01&to=2015-01-01';
-  expect((await server.get(report)).body).toEqual({ data: [] });
+  // Nothing synced yet: the report says which of its inputs are empty.
+  expect((await server.get(report)).body).toEqual({ data: [], missing_inputs: ['crimes', 'zip-codes'] });
   const before = (await server.get(report)).headers.get('etag');
 
   const summaries = await syncDatasets(server.db, [zipCodes, communityAreas, crimes], syncOptions(soda, capturingLogger().log, { pageSize: 2000 }));
@@ -35,9 +36,10 @@ it('a sync refreshes the report rollups through the afterSync hook', async () =>
   expect(stored.length).toBeGreaterThan(6000);
   const expected = new Map<string, number>();
   for (const row of stored) expected.set(`${row.geo_zip}|${row.primary_type}`, (expected.get(`${row.geo_zip}|${row.primary_type}`) ?? 0) + 1);
-  // The data version behind the ETag is reused for DATA_VERSION_REUSE_MS: a sync this quick ends inside that window.
+  // The data version behind the ETag (and the check for empty inputs) is reused for DATA_VERSION_REUSE_MS: a sync this quick ends inside that window.
   await new Promise((resolve) => setTimeout(resolve, DATA_VERSION_REUSE_MS + 50));
   const after = await server.get(report);
+  expect(after.body).not.toHaveProperty('missing_inputs');
   expect(new Map(after.body.data.map((row: { zip: string; primary_type: string; count: number }) => [`${row.zip}|${row.primary_type}`, row.count]))).toEqual(expected);
   expect(after.headers.get('etag')).not.toBe(before);
 });

@@ -1544,6 +1544,10 @@ export interface AggregateFoodInspectionsParams {
 /** Query parameters of `GET /v1/reports/crimes/by-zip`, camelCased, as the facade takes them. */
 export interface GetCrimesByZipParams {
     /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetCrimesByZipData['query']>['format']> | undefined;
+    /**
      * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
      */
     from: Param<NonNullable<GetCrimesByZipData['query']>['from']>;
@@ -1564,13 +1568,17 @@ export interface GetCrimesByZipParams {
 /** Query parameters of `GET /v1/reports/crimes/trends`, camelCased, as the facade takes them. */
 export interface GetCrimeTrendsParams {
     /**
-     * The ZIP code.
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetCrimeTrendsData['query']>['format']> | undefined;
+    /**
+     * The ZIP codes, comma-separated (one trend each).
      */
     zip: Param<NonNullable<GetCrimeTrendsData['query']>['zip']>;
     /**
      * Length of each period.
      */
-    interval: Param<NonNullable<GetCrimeTrendsData['query']>['interval']>;
+    interval?: Param<NonNullable<GetCrimeTrendsData['query']>['interval']> | undefined;
     /**
      * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
      */
@@ -1584,6 +1592,10 @@ export interface GetCrimeTrendsParams {
 /** Query parameters of `GET /v1/reports/crimes/per-capita`, camelCased, as the facade takes them. */
 export interface GetCrimesPerCapitaParams {
     /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetCrimesPerCapitaData['query']>['format']> | undefined;
+    /**
      * Only these ZIP codes, comma-separated.
      */
     zip?: Param<NonNullable<GetCrimesPerCapitaData['query']>['zip']> | undefined;
@@ -1595,6 +1607,10 @@ export interface GetCrimesPerCapitaParams {
 
 /** Query parameters of `GET /v1/reports/service-requests/by-type`, camelCased, as the facade takes them. */
 export interface GetServiceRequestsByTypeParams {
+    /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetServiceRequestsByTypeData['query']>['format']> | undefined;
     /**
      * Only these ZIP codes, comma-separated.
      */
@@ -1612,6 +1628,10 @@ export interface GetServiceRequestsByTypeParams {
 /** Query parameters of `GET /v1/reports/business-licenses/issued`, camelCased, as the facade takes them. */
 export interface GetBusinessLicensesIssuedParams {
     /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetBusinessLicensesIssuedData['query']>['format']> | undefined;
+    /**
      * Only these ZIP codes, comma-separated.
      */
     zip?: Param<NonNullable<GetBusinessLicensesIssuedData['query']>['zip']> | undefined;
@@ -1628,6 +1648,10 @@ export interface GetBusinessLicensesIssuedParams {
 /** Query parameters of `GET /v1/reports/traffic-crashes/monthly`, camelCased, as the facade takes them. */
 export interface GetTrafficCrashesMonthlyParams {
     /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetTrafficCrashesMonthlyData['query']>['format']> | undefined;
+    /**
      * Only these ZIP codes, comma-separated.
      */
     zip?: Param<NonNullable<GetTrafficCrashesMonthlyData['query']>['zip']> | undefined;
@@ -1643,6 +1667,10 @@ export interface GetTrafficCrashesMonthlyParams {
 
 /** Query parameters of `GET /v1/reports/trips/by-community-area`, camelCased, as the facade takes them. */
 export interface GetTripsByCommunityAreaParams {
+    /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetTripsByCommunityAreaData['query']>['format']> | undefined;
     /**
      * Only these services, comma-separated.
      */
@@ -1663,6 +1691,10 @@ export interface GetTripsByCommunityAreaParams {
 
 /** Query parameters of `GET /v1/reports/cta-station-entries/monthly`, camelCased, as the facade takes them. */
 export interface GetCtaStationRidesMonthlyParams {
+    /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetCtaStationRidesMonthlyData['query']>['format']> | undefined;
     /**
      * Only these stations (parent station ids), comma-separated.
      */

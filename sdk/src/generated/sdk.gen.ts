@@ -545,13 +545,18 @@ export const getCrimesByZip = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Crime trend of a ZIP code
+ * Crime trend of ZIP codes
  *
- * Crimes per day, week (starting Monday) or month in one ZIP code. `period` is the first day of
- * the period; `from`/`to` select whole periods by that first day. Periods without crimes are absent.
+ * Crimes per month (default), week (starting Monday) or day in each of the given ZIP codes.
+ * `period` is the first day of the period; `from`/`to` select whole periods by that first day. Periods
+ * without crimes are absent.
  *
  */
-export const getCrimeTrends = <ThrowOnError extends boolean = false>(options: Options<GetCrimeTrendsData, ThrowOnError>) => options.client.get<GetCrimeTrendsResponses, GetCrimeTrendsErrors, ThrowOnError>({ url: '/v1/reports/crimes/trends', ...options });
+export const getCrimeTrends = <ThrowOnError extends boolean = false>(options: Options<GetCrimeTrendsData, ThrowOnError>) => options.client.get<GetCrimeTrendsResponses, GetCrimeTrendsErrors, ThrowOnError>({
+    querySerializer: { parameters: { zip: { array: { explode: false } } } },
+    url: '/v1/reports/crimes/trends',
+    ...options
+});
 
 /**
  * Crimes per 1,000 residents by ZIP code and year

@@ -4,6 +4,11 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+/**
+ * Present only when the report cannot be complete: the datasets it is computed from that hold no rows yet (for example `population` for per-capita rates). Load them with `lakefront sync <dataset>` or `lakefront load-sample`.
+ */
+export type MissingInputs = Array<string>;
+
 export type LocalDateTimeInput = string;
 
 /**
@@ -3134,6 +3139,7 @@ export type LocalDateInput = string;
 export type LocalDate = string;
 
 export type CrimesByZipReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         primary_type: string | null;
@@ -3142,6 +3148,7 @@ export type CrimesByZipReport = {
 };
 
 export type CrimeTrendReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         period: LocalDate;
@@ -3150,6 +3157,7 @@ export type CrimeTrendReport = {
 };
 
 export type CrimesPerCapitaReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         year: number;
@@ -3169,6 +3177,7 @@ export type CrimesPerCapitaReport = {
 };
 
 export type ServiceRequestsByTypeReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         sr_type: string | null;
@@ -3182,6 +3191,7 @@ export type ServiceRequestsByTypeReport = {
 };
 
 export type BusinessLicensesIssuedReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         month: LocalDate;
@@ -3191,6 +3201,7 @@ export type BusinessLicensesIssuedReport = {
 };
 
 export type TrafficCrashesMonthlyReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         zip: string;
         month: LocalDate;
@@ -3201,6 +3212,7 @@ export type TrafficCrashesMonthlyReport = {
 };
 
 export type TripsByCommunityAreaReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         service: 'taxi' | 'rideshare';
         community_area: number;
@@ -3214,6 +3226,7 @@ export type TripsByCommunityAreaReport = {
 };
 
 export type CtaStationRidesMonthlyReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         station_id: number;
         stationname: string | null;
@@ -3309,6 +3322,11 @@ export type ReportFromRequired = LocalDateInput;
  * Last day, exclusive (`YYYY-MM-DD`, Chicago local date).
  */
 export type ReportToRequired = LocalDateInput;
+
+/**
+ * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+ */
+export type ReportFormat = 'json' | 'csv';
 
 /**
  * Only these ZIP codes, comma-separated.
@@ -5729,6 +5747,10 @@ export type GetCrimesByZipData = {
     path?: never;
     query: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
          */
         from: LocalDateInput;
@@ -5754,6 +5776,10 @@ export type GetCrimesByZipErrors = {
      */
     400: Problem;
     /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -5775,13 +5801,17 @@ export type GetCrimeTrendsData = {
     path?: never;
     query: {
         /**
-         * The ZIP code.
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
          */
-        zip: string;
+        format?: 'json' | 'csv';
+        /**
+         * The ZIP codes, comma-separated (one trend each).
+         */
+        zip: Array<string>;
         /**
          * Length of each period.
          */
-        interval: 'day' | 'week' | 'month';
+        interval?: 'day' | 'week' | 'month';
         /**
          * First day, inclusive (`YYYY-MM-DD`, Chicago local date).
          */
@@ -5800,6 +5830,10 @@ export type GetCrimeTrendsErrors = {
      */
     400: Problem;
     /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -5809,7 +5843,7 @@ export type GetCrimeTrendsError = GetCrimeTrendsErrors[keyof GetCrimeTrendsError
 
 export type GetCrimeTrendsResponses = {
     /**
-     * Counts per period, oldest first.
+     * Counts per ZIP and period, ordered by ZIP then period.
      */
     200: CrimeTrendReport;
 };
@@ -5820,6 +5854,10 @@ export type GetCrimesPerCapitaData = {
     body?: never;
     path?: never;
     query?: {
+        /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
         /**
          * Only these ZIP codes, comma-separated.
          */
@@ -5837,6 +5875,10 @@ export type GetCrimesPerCapitaErrors = {
      * A parameter is invalid; `errors` names each one.
      */
     400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */
@@ -5859,6 +5901,10 @@ export type GetServiceRequestsByTypeData = {
     path?: never;
     query?: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * Only these ZIP codes, comma-separated.
          */
         zip?: Array<string>;
@@ -5879,6 +5925,10 @@ export type GetServiceRequestsByTypeErrors = {
      * A parameter is invalid; `errors` names each one.
      */
     400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */
@@ -5901,6 +5951,10 @@ export type GetBusinessLicensesIssuedData = {
     path?: never;
     query?: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * Only these ZIP codes, comma-separated.
          */
         zip?: Array<string>;
@@ -5921,6 +5975,10 @@ export type GetBusinessLicensesIssuedErrors = {
      * A parameter is invalid; `errors` names each one.
      */
     400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */
@@ -5943,6 +6001,10 @@ export type GetTrafficCrashesMonthlyData = {
     path?: never;
     query?: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * Only these ZIP codes, comma-separated.
          */
         zip?: Array<string>;
@@ -5964,6 +6026,10 @@ export type GetTrafficCrashesMonthlyErrors = {
      */
     400: Problem;
     /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -5984,6 +6050,10 @@ export type GetTripsByCommunityAreaData = {
     body?: never;
     path?: never;
     query?: {
+        /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
         /**
          * Only these services, comma-separated.
          */
@@ -6010,6 +6080,10 @@ export type GetTripsByCommunityAreaErrors = {
      */
     400: Problem;
     /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
+    /**
      * An error, as RFC 9457 problem details.
      */
     default: Problem;
@@ -6031,6 +6105,10 @@ export type GetCtaStationRidesMonthlyData = {
     path?: never;
     query?: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * Only these stations (parent station ids), comma-separated.
          */
         station_id?: Array<number>;
@@ -6051,6 +6129,10 @@ export type GetCtaStationRidesMonthlyErrors = {
      * A parameter is invalid; `errors` names each one.
      */
     400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
+import { attachment } from '../download-name.js';
 import { pageRows } from '../limits.js';
 import { isHead } from '../middleware/security.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
@@ -26,6 +27,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     const base = readListRequest(surface, query);
     const request: ListRequest = format === 'geojson' && surface.point ? { ...base, extraColumns: [surface.point.latitude, surface.point.longitude] } : base;
     if (answerFromCache(req, res, await dataVersionOf(db.knex, [dataset.key]), format)) return RESPONDED;
+    if (format === 'csv' || format === 'geojson') res.setHeader('Content-Disposition', attachment(dataset.key, format));
     if (isHead(res)) {
       // Status, type and validators are known without reading a row: a HEAD runs no query and no
       // export. Link and X-Total-Count, which only the rows can tell, are left out (RFC 9110 9.3.2).

@@ -534,9 +534,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Crime trend of a ZIP code
-         * @description Crimes per day, week (starting Monday) or month in one ZIP code. `period` is the first day of
-         *     the period; `from`/`to` select whole periods by that first day. Periods without crimes are absent.
+         * Crime trend of ZIP codes
+         * @description Crimes per month (default), week (starting Monday) or day in each of the given ZIP codes.
+         *     `period` is the first day of the period; `from`/`to` select whole periods by that first day. Periods
+         *     without crimes are absent.
          */
         get: operations["getCrimeTrends"];
         put?: never;
@@ -781,6 +782,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Present only when the report cannot be complete: the datasets it is computed from that hold no rows yet (for example `population` for per-capita rates). Load them with `lakefront sync <dataset>` or `lakefront load-sample`.
+         * @example [
+         *       "population"
+         *     ]
+         */
+        MissingInputs: string[];
         LocalDateTimeInput: string;
         /**
          * @description Chicago local wall time, no offset.
@@ -2545,6 +2553,7 @@ export interface components {
          */
         LocalDate: string;
         CrimesByZipReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 primary_type: string | null;
@@ -2552,6 +2561,7 @@ export interface components {
             }[];
         };
         CrimeTrendReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 period: components["schemas"]["LocalDate"];
@@ -2559,6 +2569,7 @@ export interface components {
             }[];
         };
         CrimesPerCapitaReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 year: number;
@@ -2571,6 +2582,7 @@ export interface components {
             }[];
         };
         ServiceRequestsByTypeReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 sr_type: string | null;
@@ -2581,6 +2593,7 @@ export interface components {
             }[];
         };
         BusinessLicensesIssuedReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 month: components["schemas"]["LocalDate"];
@@ -2589,6 +2602,7 @@ export interface components {
             }[];
         };
         TrafficCrashesMonthlyReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 zip: string;
                 month: components["schemas"]["LocalDate"];
@@ -2598,6 +2612,7 @@ export interface components {
             }[];
         };
         TripsByCommunityAreaReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 /** @enum {string} */
                 service: "taxi" | "rideshare";
@@ -2609,6 +2624,7 @@ export interface components {
             }[];
         };
         CtaStationRidesMonthlyReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 station_id: number;
                 stationname: string | null;
@@ -2643,13 +2659,13 @@ export interface components {
                  *       "type": "about:blank",
                  *       "title": "Bad Request",
                  *       "status": 400,
-                 *       "detail": "limit: must be >= 1",
+                 *       "detail": "limit: expected a number of at least 1",
                  *       "instance": "/v1/crimes",
                  *       "errors": [
                  *         {
                  *           "name": "limit",
                  *           "in": "query",
-                 *           "message": "must be >= 1"
+                 *           "message": "expected a number of at least 1"
                  *         }
                  *       ]
                  *     }
@@ -3125,6 +3141,8 @@ export interface components {
          * @example 2015-01-01
          */
         ReportToRequired: components["schemas"]["LocalDateInput"];
+        /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+        ReportFormat: "json" | "csv";
         /**
          * @description Only these ZIP codes, comma-separated.
          * @example [
@@ -3136,6 +3154,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description CSV and GeoJSON answers: `attachment; filename="<dataset or report>-<YYYY-MM-DD>.<csv|geojson>"`, the day of the download (UTC). */
+        ContentDisposition: string;
         /** @description Changes whenever the data (a sync), the query or the format changes. */
         ETag: string;
         /** @description When the dataset was last synced. */
@@ -4621,6 +4641,8 @@ export interface operations {
     getCrimesByZip: {
         parameters: {
             query: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
                  * @example 2014-01-01
@@ -4657,6 +4679,7 @@ export interface operations {
             /** @description Counts per ZIP and primary type, ordered by ZIP then type. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4680,23 +4703,30 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CrimesByZipReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getCrimeTrends: {
         parameters: {
             query: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
-                 * @description The ZIP code.
-                 * @example 60614
+                 * @description The ZIP codes, comma-separated (one trend each).
+                 * @example [
+                 *       "60614",
+                 *       "60647"
+                 *     ]
                  */
-                zip: string;
+                zip: string[];
                 /** @description Length of each period. */
-                interval: "day" | "week" | "month";
+                interval?: "day" | "week" | "month";
                 /**
                  * @description First day, inclusive (`YYYY-MM-DD`, Chicago local date).
                  * @example 2014-01-01
@@ -4714,9 +4744,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts per period, oldest first. */
+            /** @description Counts per ZIP and period, ordered by ZIP then period. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4740,16 +4771,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CrimeTrendReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getCrimesPerCapita: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these ZIP codes, comma-separated.
                  * @example [
@@ -4776,6 +4811,7 @@ export interface operations {
             /** @description One row per ZIP and year, ordered by ZIP then year. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4796,16 +4832,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CrimesPerCapitaReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getServiceRequestsByType: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these ZIP codes, comma-separated.
                  * @example [
@@ -4838,6 +4878,7 @@ export interface operations {
             /** @description One row per ZIP, type and status. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4865,16 +4906,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceRequestsByTypeReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getBusinessLicensesIssued: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these ZIP codes, comma-separated.
                  * @example [
@@ -4903,6 +4948,7 @@ export interface operations {
             /** @description One row per ZIP and month. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4922,16 +4968,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["BusinessLicensesIssuedReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getTrafficCrashesMonthly: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these ZIP codes, comma-separated.
                  * @example [
@@ -4960,6 +5010,7 @@ export interface operations {
             /** @description One row per ZIP and month. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -4980,16 +5031,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["TrafficCrashesMonthlyReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getTripsByCommunityArea: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /** @description Only these services, comma-separated. */
                 service?: ("taxi" | "rideshare")[];
                 /**
@@ -5020,6 +5075,7 @@ export interface operations {
             /** @description One row per service, community area and month. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -5047,16 +5103,20 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["TripsByCommunityAreaReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };
     getCtaStationRidesMonthly: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these stations (parent station ids), comma-separated.
                  * @example [
@@ -5084,6 +5144,7 @@ export interface operations {
             /** @description One row per station and month. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -5103,10 +5164,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CtaStationRidesMonthlyReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { polygonsOf, type PolygonRings } from '../../../core/geo/geojson.js';
 import type { AppDeps } from '../deps.js';
+import { attachment } from '../download-name.js';
 import { RESPONDED, type Handler } from '../operations.js';
 
 const GEOJSON = 'application/geo+json';
@@ -30,7 +31,7 @@ export function getZipCodeBoundaries({ db, log }: AppDeps): Handler<'getZipCodeB
       if (polygons) byZip.set(zip, [...(byZip.get(zip) ?? []), ...polygons]);
     }
     const features = [...byZip].map(([zip, polygons]) => feature(zip, polygons, { zip }));
-    return send(res, features);
+    return send(res, 'zip-codes', features);
   };
 }
 
@@ -45,7 +46,7 @@ export function getCommunityAreaBoundaries({ db, log }: AppDeps): Handler<'getCo
       const polygons = polygonsIn(row, log);
       return polygons ? [feature(Number(row.key), polygons, { community_area: Number(row.key), community: row.name ?? null })] : [];
     });
-    return send(res, features);
+    return send(res, 'community-areas', features);
   };
 }
 
@@ -64,7 +65,8 @@ function feature(id: string | number, polygons: PolygonRings[], properties: Reco
 }
 
 /** `res.json` after setting the type keeps `application/geo+json` and lets the validator check the body. */
-function send(res: Response, features: unknown[]): typeof RESPONDED {
+function send(res: Response, name: string, features: unknown[]): typeof RESPONDED {
+  res.setHeader('Content-Disposition', attachment(name, 'geojson'));
   res.type(GEOJSON).json({ type: 'FeatureCollection', features });
   return RESPONDED;
 }

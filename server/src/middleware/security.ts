@@ -52,7 +52,7 @@ export function corsForReads(origins: '*' | readonly string[]): RequestHandler {
   return cors({
     origin: origins === '*' ? '*' : [...origins],
     methods: [...READ_METHODS],
-    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag', 'Last-Modified'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag', 'Last-Modified', 'Content-Disposition'],
     maxAge: 600,
   });
 }

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler } from '../operations.js';
 import { parseDateRange } from './report-dates.js';
-import { reportBody, reportNotModified } from './report-response.js';
+import { reportBody, reportFormat, reportNotModified, type ReportShape } from './report-response.js';
 
 /** The rollup and its period column for each allowlisted `interval` (weeks start on Monday). */
 const ROLLUPS = {
@@ -10,16 +10,19 @@ const ROLLUPS = {
   month: { view: 'api.crimes_zip_month', period: 'month' },
 } as const;
 
-/** Crimes per period for one ZIP, read from the per-ZIP rollup of that interval. Periods without crimes are absent. */
+const SHAPE: ReportShape = { name: 'crimes-trends', columns: ['zip', 'period', 'count'], inputs: ['crimes', 'zip-codes'] };
+
+/** Crimes per period in each of the given ZIPs, read from the per-ZIP rollup of that interval. Periods without crimes are absent. */
 export function getCrimeTrends({ db }: AppDeps): Handler<'getCrimeTrends'> {
   return async ({ query, req, res }) => {
     const { from, to } = parseDateRange(query.from, query.to);
-    if (await reportNotModified(db, req, res, ['crimes'])) return RESPONDED;
-    const { view, period } = ROLLUPS[query.interval];
-    const rows = db.knex(view).select('zip', `${period} as period`, 'count').where('zip', query.zip);
+    const format = reportFormat(req, query.format);
+    if (await reportNotModified(db, req, res, ['crimes'], format)) return RESPONDED;
+    const { view, period } = ROLLUPS[query.interval ?? 'month'];
+    const rows = db.knex(view).select('zip', `${period} as period`, 'count').whereIn('zip', query.zip);
     // A period is in the range when it starts in it (as for the monthly reports).
     if (from) rows.where(period, '>=', from);
     if (to) rows.where(period, '<', to);
-    return reportBody(rows.orderBy('period'));
+    return reportBody(db, res, SHAPE, format, rows.orderBy(['zip', period]));
   };
 }

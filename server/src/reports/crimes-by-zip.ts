@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler } from '../operations.js';
 import { coarsestPieces, nextPeriod, parseDateRange, type Grain } from './report-dates.js';
-import { reportBody, reportNotModified } from './report-response.js';
+import { reportBody, reportFormat, reportNotModified, type ReportShape } from './report-response.js';
 
 /** The rollup holding each grain, and its time column. */
 const ROLLUP_OF = {
@@ -10,6 +10,8 @@ const ROLLUP_OF = {
   month: { table: 'api.crimes_zip_type_month', column: 'month' },
   year: { table: 'api.crimes_zip_type_year', column: 'year' },
 } as const;
+
+const SHAPE: ReportShape = { name: 'crimes-by-zip', columns: ['zip', 'primary_type', 'count'], inputs: ['crimes', 'zip-codes'] };
 
 /**
  * Crimes per ZIP and primary type in [from, to). Whole years are read from the yearly rollup,
@@ -19,7 +21,8 @@ const ROLLUP_OF = {
 export function getCrimesByZip({ db }: AppDeps): Handler<'getCrimesByZip'> {
   return async ({ query, req, res }) => {
     const { from, to } = parseDateRange(query.from, query.to) as { from: string; to: string };
-    if (await reportNotModified(db, req, res, ['crimes'])) return RESPONDED;
+    const format = reportFormat(req, query.format);
+    if (await reportNotModified(db, req, res, ['crimes'], format)) return RESPONDED;
     const { knex } = db;
     const pieces = coarsestPieces(from, to);
     const rowsOf = (grain: Grain, where: (rows: Knex.QueryBuilder, column: string) => void) => {
@@ -34,7 +37,7 @@ export function getCrimesByZip({ db }: AppDeps): Handler<'getCrimesByZip'> {
     // One whole year, month or day (the usual question): its rollup has one row per ZIP and type,
     // read in key order from the rollup's index, with no aggregation and no sort.
     if (pieces.length === 1 && only && only.end === nextPeriod(only.grain, only.start)) {
-      return reportBody(rowsOf(only.grain, (rows, column) => void rows.where(column, only.start)).orderBy(['zip', 'primary_type']));
+      return reportBody(db, res, SHAPE, format, rowsOf(only.grain, (rows, column) => void rows.where(column, only.start)).orderBy(['zip', 'primary_type']));
     }
     const parts = pieces.map(({ grain, start, end }) => rowsOf(grain, (rows, column) => void rows.where(column, '>=', start).where(column, '<', end)));
     const counts = knex
@@ -43,6 +46,6 @@ export function getCrimesByZip({ db }: AppDeps): Handler<'getCrimesByZip'> {
       .select(knex.raw('sum(count)::int AS count'))
       .groupBy('zip', 'primary_type')
       .orderBy(['zip', 'primary_type']);
-    return reportBody(counts);
+    return reportBody(db, res, SHAPE, format, counts);
   };
 }

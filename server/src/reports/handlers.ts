@@ -22,6 +22,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     getCrimeTrends: getCrimeTrends(deps),
     getCrimesPerCapita: rollupReport(deps, {
       view: 'api.crimes_per_capita',
+      name: 'crimes-per-capita',
+      inputs: ['crimes', 'population', 'zip-codes'],
       sources: ['crimes', 'population'],
       columns: { zip: 'zip', year: 'year', count: 'count', population: 'population', per_1000: 'per_1000' },
       filters: { zip: 'zip', year: 'year' },
@@ -29,6 +31,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getServiceRequestsByType: rollupReport(deps, {
       view: 'api.service_requests_by_type',
+      name: 'service-requests-by-type',
+      inputs: ['service-requests', 'zip-codes'],
       sources: ['service-requests'],
       columns: { zip: 'zip', sr_type: 'sr_type', status: 'status', count: 'count', median_days_to_close: 'median_days_to_close' },
       filters: { zip: 'zip', sr_type: 'sr_type', status: 'status' },
@@ -36,6 +40,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getBusinessLicensesIssued: rollupReport(deps, {
       view: 'api.business_licenses_monthly',
+      name: 'business-licenses-issued',
+      inputs: ['business-licenses', 'zip-codes'],
       sources: ['business-licenses'],
       columns: { zip: 'zip', month: 'month', count: 'count', new_count: 'new_count' },
       filters: { zip: 'zip' },
@@ -44,6 +50,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getTrafficCrashesMonthly: rollupReport(deps, {
       view: 'api.traffic_crashes_monthly',
+      name: 'traffic-crashes-monthly',
+      inputs: ['traffic-crashes', 'zip-codes'],
       sources: ['traffic-crashes'],
       columns: { zip: 'zip', month: 'month', crashes: 'crashes', injuries: 'injuries', fatalities: 'fatalities' },
       filters: { zip: 'zip' },
@@ -52,6 +60,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getTripsByCommunityArea: rollupReport(deps, {
       view: 'api.trips_monthly',
+      name: 'trips-by-community-area',
+      inputs: ['taxi-trips', 'rideshare-trips'],
       sources: ['taxi-trips', 'rideshare-trips'],
       columns: {
         service: 'service',
@@ -66,6 +76,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getCtaStationRidesMonthly: rollupReport(deps, {
       view: 'api.cta_station_entries_monthly',
+      name: 'cta-station-entries-monthly',
+      inputs: ['cta-station-entries'],
       sources: ['cta-station-entries'],
       columns: { station_id: 'station_id', stationname: 'stationname', month: 'month', rides: 'rides' },
       filters: { station_id: 'station_id' },

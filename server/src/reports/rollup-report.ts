@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { parseDateRange } from './report-dates.js';
-import { reportBody, reportNotModified } from './report-response.js';
+import { reportBody, reportFormat, reportNotModified, type ReportFormat } from './report-response.js';
 
 /** A report that reads one rollup view, filtered by equality and an optional date range. */
 export interface RollupReport {
@@ -17,13 +17,18 @@ export interface RollupReport {
   readonly dateColumn?: string;
   /** Output columns the rows are sorted by. */
   readonly orderBy: readonly string[];
+  /** File name stem of a CSV download, e.g. `crimes-per-capita`. */
+  readonly name: string;
+  /** Datasets the report needs rows of (`sources`, and `zip-codes` where rows are counted by `geo_zip`). */
+  readonly inputs: readonly string[];
 }
 
 export function rollupReport<K extends OperationId>({ db }: AppDeps, report: RollupReport): Handler<K> {
   return async ({ query: typedQuery, req, res }) => {
     const query = typedQuery as Record<string, unknown>;
     const range = report.dateColumn ? parseDateRange(query.from as string | undefined, query.to as string | undefined) : {};
-    if (await reportNotModified(db, req, res, report.sources)) return RESPONDED;
+    const format = reportFormat(req, query.format as ReportFormat | undefined);
+    if (await reportNotModified(db, req, res, report.sources, format)) return RESPONDED;
     const { knex } = db;
     const rows = knex(report.view).select(Object.entries(report.columns).map(([name, sql]) => knex.raw(`${sql} AS ??`, [name])));
     for (const [parameter, column] of Object.entries(report.filters)) {
@@ -32,6 +37,7 @@ export function rollupReport<K extends OperationId>({ db }: AppDeps, report: Rol
     }
     if (report.dateColumn && range.from) rows.where(report.dateColumn, '>=', range.from);
     if (report.dateColumn && range.to) rows.where(report.dateColumn, '<', range.to);
-    return reportBody<K>(rows.orderBy([...report.orderBy]));
+    const shape = { name: report.name, columns: Object.keys(report.columns), inputs: report.inputs };
+    return reportBody<K>(db, res, shape, format, rows.orderBy([...report.orderBy]));
   };
 }
