@@ -1,10 +1,10 @@
 import { migrateLatest } from '../../core/db/migrate.js';
 import { waitForIdlePool } from '../../core/db/drain.js';
+import { loadSamples } from '../../ingest/load-sample.js';
 import { limitsFromEnv } from '../../server/src/limits.js';
 import { listen } from '../../server/src/listen.js';
 import { openApiDatabase } from './api-database.js';
 import { hintWhenEmpty } from './empty-database.js';
-import { loadDemoSamples } from './demo-samples.js';
 import { startServeSync } from './serve-sync.js';
 import { openDatabase, type CliContext } from '../context.js';
 
@@ -27,7 +27,9 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   // connection (openApiDatabase) has one.
   const db = await openDatabase(context);
   await migrateLatest(db.knex);
-  if (options.demo) await loadDemoSamples(db, log);
+  // The demo starts with real data on any database: empty tables get their bundled sample (then
+  // geo columns and reports are computed); tables holding rows, synced or loaded before, are left alone.
+  if (options.demo) await loadSamples(db, log, { onlyIfEmpty: true });
   const limits = limitsFromEnv();
   const apiDb = await openApiDatabase(context, db, limits);
   const running = await listen({ db: apiDb, log, limits }, options.port ?? config.port);

@@ -92,6 +92,7 @@ describe('README.md', () => {
   it('prints what it shows, for every example', async () => {
     const all = examples();
     expect(all.some((example) => example.kind === 'ts')).toBe(true);
+    const mismatches: string[] = [];
     for (const { kind, code, shown } of all) {
       const local = code.replaceAll('http://localhost:3000', baseUrl);
       let stdout: string;
@@ -107,8 +108,9 @@ describe('README.md', () => {
           rmSync(file, { force: true });
         }
       }
-      expect(matchesShown(stdout, shown), `${code}\n--- printed:\n${stdout.slice(0, 3000)}\n--- README shows:\n${shown}`).toBe(true);
+      if (!matchesShown(stdout, shown)) mismatches.push(`${code}\n--- printed:\n${stdout.slice(0, 3000)}\n--- README shows:\n${shown}`);
     }
+    expect(mismatches).toEqual([]);
   }, 120_000);
 
   it('reads "…" as the README means it', () => {
