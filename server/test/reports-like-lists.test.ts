@@ -6,6 +6,7 @@ import { silentLogger } from '../../core/log.js';
 import { refreshRollups } from '../../core/reports/rollups.js';
 import { recomputeEnrichment } from '../../ingest/enrich/recompute.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { specOperations } from '../src/spec.js';
 import { startServer, type LiveServer } from './helpers.js';
 
 /**
@@ -34,6 +35,7 @@ const REPORTS: readonly [string, string, string][] = [
   ['/v1/reports/traffic-crashes/monthly', 'traffic-crashes-monthly', 'zip,month,crashes,injuries,fatalities'],
   ['/v1/reports/trips/by-community-area', 'trips-by-community-area', 'service,community_area,month,trips,average_fare'],
   ['/v1/reports/cta-station-entries/monthly', 'cta-station-entries-monthly', 'station_id,stationname,month,rides'],
+  ['/v1/reports/food-inspections/monthly', 'food-inspections-monthly', 'community_area,month,inspections,graded,failures,failure_rate'],
 ];
 
 function csvRows(text: string): string[] {
@@ -41,6 +43,12 @@ function csvRows(text: string): string[] {
 }
 
 describe('reports as CSV', () => {
+  it('covers every report of the spec', () => {
+    const reports = specOperations().filter((operation) => operation.path.startsWith('/v1/reports/')).map((operation) => operation.path);
+    expect(reports.sort()).toEqual(REPORTS.map(([path]) => path.split('?')[0]).sort());
+  });
+
+
   it.each(REPORTS)('%s answers CSV to Accept: text/csv and to format=csv, as a named download', async (path, name, header) => {
     const byAccept = await server.get(path, { accept: 'text/csv' });
     expect(byAccept.status).toBe(200);

@@ -1712,6 +1712,10 @@ export interface GetCtaStationRidesMonthlyParams {
 /** Query parameters of `GET /v1/reports/food-inspections/monthly`, camelCased, as the facade takes them. */
 export interface GetFoodInspectionsMonthlyParams {
     /**
+     * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+     */
+    format?: Param<NonNullable<GetFoodInspectionsMonthlyData['query']>['format']> | undefined;
+    /**
      * Only these community areas (1-77), comma-separated.
      */
     communityArea?: Param<NonNullable<GetFoodInspectionsMonthlyData['query']>['community_area']> | undefined;

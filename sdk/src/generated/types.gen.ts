@@ -3236,6 +3236,7 @@ export type CtaStationRidesMonthlyReport = {
 };
 
 export type FoodInspectionsMonthlyReport = {
+    missing_inputs?: MissingInputs;
     data: Array<{
         community_area: number;
         month: LocalDate;
@@ -6155,6 +6156,10 @@ export type GetFoodInspectionsMonthlyData = {
     path?: never;
     query?: {
         /**
+         * Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line).
+         */
+        format?: 'json' | 'csv';
+        /**
          * Only these community areas (1-77), comma-separated.
          */
         community_area?: Array<number>;
@@ -6175,6 +6180,10 @@ export type GetFoodInspectionsMonthlyErrors = {
      * A parameter is invalid; `errors` names each one.
      */
     400: Problem;
+    /**
+     * `Accept` names no format this endpoint offers.
+     */
+    406: Problem;
     /**
      * An error, as RFC 9457 problem details.
      */

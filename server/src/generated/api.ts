@@ -2633,6 +2633,7 @@ export interface components {
             }[];
         };
         FoodInspectionsMonthlyReport: {
+            missing_inputs?: components["schemas"]["MissingInputs"];
             data: {
                 community_area: number;
                 month: components["schemas"]["LocalDate"];
@@ -5176,6 +5177,8 @@ export interface operations {
     getFoodInspectionsMonthly: {
         parameters: {
             query?: {
+                /** @description Answer format; overrides `Accept`: `json` (default) or `csv` (`text/csv`, one line per row, with a header line). */
+                format?: components["parameters"]["ReportFormat"];
                 /**
                  * @description Only these community areas (1-77), comma-separated.
                  * @example [
@@ -5203,6 +5206,7 @@ export interface operations {
             /** @description One row per community area and month. */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     ETag: components["headers"]["ETag"];
                     "Last-Modified": components["headers"]["LastModified"];
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -5224,10 +5228,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["FoodInspectionsMonthlyReport"];
+                    "text/csv": string;
                 };
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
             default: components["responses"]["Problem"];
         };
     };

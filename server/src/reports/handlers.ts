@@ -86,6 +86,8 @@ export function reportHandlers(deps: AppDeps): Pick<Handlers, ReportOperationId>
     }),
     getFoodInspectionsMonthly: rollupReport(deps, {
       view: 'api.food_inspections_monthly',
+      name: 'food-inspections-monthly',
+      inputs: ['food-inspections', 'community-areas'],
       sources: ['food-inspections'],
       columns: {
         community_area: 'community_area',
