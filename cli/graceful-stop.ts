@@ -2,10 +2,12 @@ import type { Logger } from '../core/log.js';
 
 export interface StopBetweenBatches {
   /**
-   * Call where no batch is half-written: after a page commits (and on a portal retry). If a
+   * Call where no batch is half-written: after a page commits with none in flight. If a
    * SIGTERM/SIGINT came in, the process stops right there.
    */
   readonly checkpoint: () => void;
+  /** Whether a SIGTERM/SIGINT came in: the sync starts no new page write once it has. */
+  readonly requested: () => boolean;
   /** Removes the signal handlers (the run ended by itself). */
   readonly dispose: () => void;
 }
@@ -42,6 +44,7 @@ export function stopBetweenBatches(log: Logger, close: () => Promise<void>, grac
     checkpoint: () => {
       if (requested) void stop('stopped between pages; the next sync resumes from the saved watermark');
     },
+    requested: () => requested,
     dispose: () => {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

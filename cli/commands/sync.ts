@@ -38,9 +38,11 @@ export async function syncCommand(context: CliContext, keys: string[], options: 
       full: options.full,
       since,
       pageSize: options.pageSize,
+      stopRequested: stop.requested,
       onProgress: (update) => {
         progress?.update(update);
-        stop.checkpoint();
+        // Only where no page is being written: a write in flight would commit unreported.
+        if (update.betweenPages) stop.checkpoint();
       },
     });
   } finally {

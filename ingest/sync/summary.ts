@@ -45,4 +45,9 @@ export interface SyncProgress {
   readonly rows: number;
   readonly pages: number;
   readonly retries: number;
+  /**
+   * True where no page is being written (each page's write has committed and been counted): the
+   * only places a stopping process may end without leaving a committed page unreported.
+   */
+  readonly betweenPages?: boolean;
 }

@@ -23,6 +23,12 @@ export interface SyncOptions {
   readonly pageSize?: number;
   readonly hooks?: SyncHooks;
   readonly onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Asked before each page's write starts: once it answers true no new write begins, the write in
+   * flight commits and is reported (with `betweenPages`), and the source ends without its deletion
+   * sweep (a stopped full pass has not seen every row).
+   */
+  readonly stopRequested?: () => boolean;
   /** Where `LAKEFRONT_SOURCES_<KEY>` overrides are read. */
   readonly env?: NodeJS.ProcessEnv;
   /** Retries and failures go to debug: the caller (the scheduler) reports them its own way. */

@@ -83,21 +83,26 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
       const fetched: Outcome<ReadPage> = await next;
       if (!fetched.ok) throw fetched.error;
       const page: ReadPage = fetched.value;
+      if (options.stopRequested?.()) {
+        next = undefined;
+        break;
+      }
       // A short page is the last one; otherwise prefetch the next.
       next = page.count === pageSize ? settled(fetchAfter(page.watermark)) : undefined;
       if (page.count === 0) break;
       const prior = inFlight;
       inFlight = { page, done: settled(writePage(db, plan, sourceId, page, prior?.done, { watermark: page.watermark!, recordSeen: full })) };
-      if (prior) await account(prior);
+      if (prior) await account(prior, false);
     }
-    if (inFlight) await account(inFlight);
+    if (inFlight) await account(inFlight, true);
+    else options.onProgress?.({ ...progress(summary, source), betweenPages: true });
   } catch (error) {
     // Let the last write finish (it rolls back if an earlier page failed) before the lock is released.
     await inFlight?.done;
     throw error;
   }
 
-  async function account(write: { page: ReadPage; done: Promise<Outcome<PageWrite>> }): Promise<void> {
+  async function account(write: { page: ReadPage; done: Promise<Outcome<PageWrite>> }, betweenPages: boolean): Promise<void> {
     const outcome = await write.done;
     if (!outcome.ok) throw outcome.error;
     const { page } = write;
@@ -107,8 +112,11 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
     warnings.page(page.encoded, outcome.value);
     const seconds = Math.max(0.001, (Date.now() - began) / 1000);
     log.info({ ...context, page: source.pages, rows: source.rowsRead, rows_per_s: Math.round(source.rowsRead / seconds), retries: summary.retries }, 'page written');
-    options.onProgress?.(progress(summary, source));
+    options.onProgress?.({ ...progress(summary, source), betweenPages });
   }
+
+  // A stopped pass has not read every row: deleting what it did not see would delete live rows.
+  if (options.stopRequested?.()) return;
 
   if (dataset.geometryColumn && source.rowsRead > 0 && source.polygons === 0) {
     log.warn({ ...context, rows_read: source.rowsRead }, `${sourceId} sent ${source.rowsRead} rows and no polygon: the boundaries already stored are kept`);
