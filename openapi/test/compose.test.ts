@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { datasets, type DatasetDefinition } from '../../core/datasets/index.js';
 import { composeSpec } from '../compose.js';
 import type { DatasetOperation } from '../datasets/parts.js';
+import { listOperation } from '../datasets/list.js';
 import { DATASET_OPERATIONS } from '../datasets/operations.js';
 
 /**
@@ -37,8 +38,8 @@ describe('composeSpec', () => {
   });
 
   it('adds a new definition\'s path after the catalogue and its schemas after DatasetList, and nothing else', () => {
-    const without = parse(composeSpec(base, datasets, DATASET_OPERATIONS));
-    const withParks = parse(composeSpec(base, [...datasets, parks], DATASET_OPERATIONS));
+    const without = parse(composeSpec(base, datasets, [listOperation]));
+    const withParks = parse(composeSpec(base, [...datasets, parks], [listOperation]));
     const added = (section: Record<string, unknown>, before: Record<string, unknown>) => Object.keys(section).filter((name) => !(name in before));
     expect(added(withParks.paths, without.paths)).toEqual(['/v1/park-events']);
     expect(added(withParks.components.responses, without.components.responses)).toEqual(['ParkEventList']);
@@ -55,12 +56,12 @@ describe('composeSpec', () => {
       appliesTo: (dataset) => dataset.timeColumn !== undefined,
       parts: (dataset) => ({ paths: { [`/v1/${dataset.key}/count`]: { get: { operationId: `count-${dataset.key}` } } } }),
     };
-    const paths = Object.keys(parse(composeSpec(base, [parks], [...DATASET_OPERATIONS, count])).paths);
+    const paths = Object.keys(parse(composeSpec(base, [parks], [listOperation, count])).paths);
     expect(paths.slice(paths.indexOf('/v1/datasets'), paths.indexOf('/v1/datasets') + 3)).toEqual(['/v1/datasets', '/v1/park-events', '/v1/park-events/count']);
   });
 
   it('fails on a name defined twice', () => {
     const clash = { ...parks, key: 'park-events-2', schemaName: 'Dataset' };
-    expect(() => composeSpec(base, [clash], DATASET_OPERATIONS)).toThrow('park-events-2 (list): components.schemas.Dataset is defined twice');
+    expect(() => composeSpec(base, [clash], [listOperation])).toThrow('park-events-2 (list): components.schemas.Dataset is defined twice');
   });
 });
