@@ -15,7 +15,8 @@ import { requestsFor, type GeneratedRequest } from './support/request-generator.
  * replays exactly; each one found becomes a case in `regressions` below.
  */
 const SEED = 20261127;
-const TOTAL_REQUESTS = 10_000;
+// Over the 5,000 a run that the hostile-input issue asks for, with room for a loaded CI machine.
+const TOTAL_REQUESTS = 6_000;
 const CONCURRENCY = 12;
 
 /** Things a response must never show a client: stack frames, source paths, SQL errors, credentials. */
@@ -139,7 +140,7 @@ describe('fuzzing every GET endpoint of the spec', () => {
     // Still alive and still serving.
     expect((await server.request('/healthz')).status).toBe(200);
     expect((await server.request('/readyz')).status).toBe(200);
-  }, 120_000);
+  }, 600_000);
 });
 
 /** Requests the fuzzer (or review) found to break something once; each must stay fixed. */
