@@ -18,6 +18,10 @@ export type FieldsParam<Op extends Operation> = FieldOf<Op> | readonly FieldOf<O
 type Chosen<Fields> = Fields extends readonly (infer Field)[] ? Field : Fields;
 /** Known statically: one column, or a literal list (`['id', 'block']` is inferred as a tuple); not a `Field[]` variable. */
 type Exact<Fields> = Fields extends readonly unknown[] ? (number extends Fields['length'] ? false : true) : true;
+/** Whether the compiling project checks null and undefined (evaluated in the consumer's own program). */
+type StrictNullChecks = undefined extends string ? false : true;
+/** `fields` may be absent (its type includes undefined); without strictNullChecks every type does, so that says nothing. */
+type MaybeAbsent<Fields> = StrictNullChecks extends true ? (undefined extends Fields ? true : false) : false;
 /** Any column may be missing but the key, which the server always sends. */
 type KeyedPartial<Op extends Operation> = Partial<FullRow<Op>> & Pick<FullRow<Op>, KeyColumns<RowSchema<Op>>>;
 
@@ -28,7 +32,7 @@ type KeyedPartial<Op extends Operation> = Partial<FullRow<Op>> & Pick<FullRow<Op
  */
 export type RowOf<Op extends Operation, Fields = undefined> = [Fields] extends [undefined]
   ? FullRow<Op>
-  : undefined extends Fields
+  : MaybeAbsent<Fields> extends true
     ? KeyedPartial<Op>
     : Exact<Fields> extends true
       ? Pick<FullRow<Op>, Extract<Chosen<Fields>, keyof FullRow<Op>> | KeyColumns<RowSchema<Op>>>

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { crimes } from '../../core/datasets/crimes.js';
+import { zipCodes } from '../../core/datasets/zip-codes.js';
 import type { LiveServer } from '../../server/test/helpers.js';
 import { startSampleServer } from './live-server.js';
 
@@ -41,7 +42,8 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'lakefront-consumer-'));
   prepared = packInstallTypecheck(project);
   prepared.catch(() => undefined); // reported by the test that awaits it
-  server = await startSampleServer([crimes]);
+  // ZIP boundaries too: the snippets filter on `zip`.
+  server = await startSampleServer([zipCodes, crimes]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -58,4 +60,15 @@ it('installs from the packed tarball, typechecks strict and loose, and runs agai
   expect(report).toMatchObject({ firstPage: 5, badRequest: { status: 400, names: ['limit'], isError: true } });
   expect(report.theftRows).toBeGreaterThan(100);
   expect(report.csvLines).toBe(report.theftRows + 1);
+  const narcotics = await server.db.knex('data.crimes').where('primary_type', 'NARCOTICS').where('date', '>=', '2014-03-01').where('date', '<', '2014-03-15').count({ n: '*' });
+  expect(Number(narcotics[0]!.n)).toBeGreaterThan(100);
+  expect(report.snippets).toEqual({
+    unionRows: [2, 2],
+    pagedRows: Number(narcotics[0]!.n),
+    arrestRows: 3,
+    blockRowKeys: ['block', 'id'],
+    invalidRequest: true,
+    requestId: true,
+    queryKeyHead: 'lakefront',
+  });
 });

@@ -1,13 +1,15 @@
 // A consumer of the published package, as a developer would write it. The consumer test packs the
 // SDK, installs the tarball into a fresh project, typechecks this file under a strict and a loose
 // tsconfig, and runs it against a live server. It needs only DOM/ES types: no Node types.
-import { createLakefront, LakefrontError, type Crime, type Lakefront } from '@lakefront/sdk';
+import { createLakefront, LakefrontError, LakefrontInvalidRequestError, type Crime, type Lakefront } from '@lakefront/sdk';
 
 export interface ConsumerReport {
   firstPage: number;
   theftRows: number;
   csvLines: number;
   badRequest: { status: number; names: string[]; isError: boolean };
+  /** Issue #21's snippets, compiled here under exactOptionalPropertyTypes. */
+  snippets: { unionRows: number[]; pagedRows: number; arrestRows: number; blockRowKeys: string[]; invalidRequest: boolean; requestId: boolean; queryKeyHead: string };
 }
 
 export async function main(baseUrl: string): Promise<ConsumerReport> {
@@ -39,5 +41,59 @@ export async function main(baseUrl: string): Promise<ConsumerReport> {
     badRequest = { status: error.status, names: error.errors.map((item) => item.name), isError: error instanceof Error };
   }
 
-  return { firstPage: page.data.length, theftRows, csvLines: csv.trim().split('\n').length, badRequest };
+  return { firstPage: page.data.length, theftRows, csvLines: csv.trim().split('\n').length, badRequest, snippets: await snippets(lf) };
+}
+
+async function snippets(lf: Lakefront): Promise<ConsumerReport['snippets']> {
+  // A union of parameter objects, as a conditional gives it.
+  const unionRows: number[] = [];
+  for (const theft of [true, false]) {
+    const params = theft ? { primaryType: ['THEFT'] } : { zip: ['60614'] };
+    unionRows.push((await lf.crimes.list({ ...params, limit: 2 })).data.length);
+  }
+
+  // The README's pagination loop: `cursor: string | undefined` under exactOptionalPropertyTypes.
+  let cursor: string | undefined;
+  let pagedRows = 0;
+  do {
+    const page = await lf.crimes.list({ primaryType: ['NARCOTICS'], from: '2014-03-01', to: '2014-03-15', limit: 50, cursor });
+    pagedRows += page.data.length;
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+
+  // One value where the API takes a list.
+  const arrests = await lf.crimes.list({ arrest: true, limit: 3 });
+
+  // `fields: ['block']`: the type has the key the server sends.
+  const blocks = await lf.crimes.list({ fields: ['block'], limit: 1 });
+  const row: { id: number; block: string | null } | undefined = blocks.data[0];
+
+  // @ts-expect-error `primary_type` is not a parameter: `primaryType` is
+  const typo = () => lf.crimes.list({ primary_type: ['THEFT'] });
+  void typo;
+
+  let invalidRequest = false;
+  let requestId = false;
+  try {
+    await lf.crimes.list({ from: '2014-02-30' });
+  } catch (error) {
+    invalidRequest = error instanceof LakefrontInvalidRequestError && error.status === 400;
+    requestId = error instanceof LakefrontError && typeof error.requestId === 'string';
+  }
+
+  // TanStack Query options: structural, no dependency.
+  const options = lf.crimes.queryOptions({ zip: '60614', limit: 5 });
+  const infinite = lf.crimes.infiniteQueryOptions({ zip: '60614', limit: 5 });
+  const next: string | null = infinite.getNextPageParam(await infinite.queryFn({ signal: new AbortController().signal, pageParam: infinite.initialPageParam }));
+  void next;
+
+  return {
+    unionRows,
+    pagedRows,
+    arrestRows: arrests.data.filter((crime) => crime.arrest === true).length,
+    blockRowKeys: row ? Object.keys(row).sort() : [],
+    invalidRequest,
+    requestId,
+    queryKeyHead: String(options.queryKey[0]),
+  };
 }
