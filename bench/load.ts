@@ -26,8 +26,12 @@ const { values: args } = parseArgs({
   options: {
     connections: { type: 'string', default: '64' },
     duration: { type: 'string', default: '60' },
+    // mix: the everyday mix below. fairness: 20 loops of the most expensive valid request against
+    // one cheap request (#23). hostile: maximum limits in every format and concurrent exports (#16).
+    scenario: { type: 'string', default: 'mix' },
   },
 });
+const SCENARIO = args.scenario;
 const CONNECTIONS = Number(args.connections);
 const DURATION = Number(args.duration);
 const DATABASE = 'lakefront_bench_load';
@@ -68,7 +72,16 @@ async function freePort(): Promise<number> {
 async function startServer(): Promise<{ pid: number; url: string; stop: () => Promise<number | null> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['cli/bin.js', 'serve', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', LAKEFRONT_RATE_LIMIT: process.env.LAKEFRONT_RATE_LIMIT ?? '0', LAKEFRONT_MAX_EXPORTS: String(CONNECTIONS) },
+    env: {
+      ...process.env,
+      DATABASE_URL: benchUrl,
+      LOG_LEVEL: 'warn',
+      LAKEFRONT_RATE_LIMIT: process.env.LAKEFRONT_RATE_LIMIT ?? '0',
+      // One benchmark client stands for many: its row budget is off unless set.
+      LAKEFRONT_ROWS_PER_MINUTE: process.env.LAKEFRONT_ROWS_PER_MINUTE ?? '0',
+      // The mix measures throughput (every export admitted); the other scenarios keep the production bounds.
+      ...(SCENARIO === 'mix' ? { LAKEFRONT_MAX_EXPORTS: String(CONNECTIONS) } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -136,6 +149,10 @@ async function requestMix(url: string, zip: string): Promise<{ path: string; kin
 log(`preparing ${DATABASE}`);
 const { zip } = await prepareDatabase();
 const server = await startServer();
+if (SCENARIO !== 'mix') {
+  await runScenario(SCENARIO!, server);
+  process.exit(0);
+}
 const rss: { at: number; mb: number }[] = [{ at: 0, mb: rssMb(server.pid) }];
 log(`server pid ${server.pid} at ${server.url}, RSS ${rss[0]!.mb.toFixed(0)} MB`);
 const mix = await requestMix(server.url, zip);
@@ -183,4 +200,68 @@ const failed = result.errors > 0 || result.timeouts > 0 || non2xx !== limited ||
 if (failed) {
   process.stdout.write('FAILED: errors, timeouts or non-2xx answers other than 429\n');
   process.exit(1);
+}
+
+/** Samples the server's RSS every 250 ms while `work` runs; returns the peak. */
+async function peakRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
+  try {
+    return { result: await work, peakMb: Math.max(peak, rssMb(pid)) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function statusCounts(result: autocannon.Result): string {
+  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  return Object.entries(stats).map(([status, { count }]) => `${status}: ${count}`).join(', ');
+}
+
+async function runScenario(scenario: string, running: { pid: number; url: string; stop: () => Promise<number | null> }): Promise<void> {
+  const rows = ((await (await fetch(`${running.url}/v1/crimes?limit=1&count=exact`)).json()) as { total: number }).total;
+  const cheap = '/v1/crimes?limit=1&primary_type=THEFT';
+  let failed = false;
+  if (scenario === 'fairness') {
+    const expensive = '/v1/crimes?limit=10000&format=geojson';
+    await autocannon({ url: running.url, connections: 1, duration: 5, requests: [{ method: 'GET', path: cheap }] });
+    const idle = await autocannon({ url: running.url, connections: 1, duration: DURATION, requests: [{ method: 'GET', path: cheap }] });
+    const { result, peakMb } = await peakRss(
+      running.pid,
+      Promise.all([
+        autocannon({ url: running.url, connections: 20, duration: DURATION, timeout: 30, requests: [{ method: 'GET', path: expensive }] }),
+        autocannon({ url: running.url, connections: 1, duration: DURATION, timeout: 30, requests: [{ method: 'GET', path: cheap }] }),
+      ]),
+    );
+    const [heavy, loaded] = result;
+    const ratio = loaded.latency.p99 / Math.max(1, idle.latency.p99);
+    process.stdout.write(`\nfairness: 20 loops of ${expensive} against 1 loop of ${cheap}, ${DURATION} s, crimes ${rows} rows, PostgreSQL\n\n`);
+    process.stdout.write('| cheap request | p50 ms | p99 ms | requests |\n|---|---:|---:|---:|\n');
+    process.stdout.write(`| idle | ${idle.latency.p50} | ${idle.latency.p99} | ${idle.requests.total} |\n| under load | ${loaded.latency.p50} | ${loaded.latency.p99} | ${loaded.requests.total} |\n`);
+    process.stdout.write(`\nexpensive loops: ${heavy.requests.total} requests (${statusCounts(heavy)}), p99 ${heavy.latency.p99} ms\n`);
+    process.stdout.write(`cheap p99 under load / idle p99 = ${ratio.toFixed(1)} (target < 10); peak server RSS ${peakMb.toFixed(0)} MB (target < 400)\n`);
+    failed = ratio >= 10 || peakMb >= 400 || loaded.non2xx > 0;
+  } else if (scenario === 'hostile') {
+    const requests = [
+      ...['json', 'geojson', 'csv', 'ndjson'].map((format) => `/v1/crimes?limit=10000&format=${format}`),
+      '/v1/crimes?format=csv',
+      '/v1/crimes?format=ndjson',
+      '/v1/service-requests?format=csv',
+      ...['Infinity', '-Infinity', '1e309', '1e4', '0x2710', '10000.0'].map((limit) => `/v1/crimes?limit=${limit}&format=geojson`),
+      '/v1/crimes?fields[a]=id',
+    ].map((path) => ({ method: 'GET' as const, path }));
+    const { result, peakMb } = await peakRss(running.pid, autocannon({ url: running.url, connections: CONNECTIONS, duration: DURATION, timeout: 30, requests }));
+    process.stdout.write(`\nhostile: ${CONNECTIONS} connections x ${DURATION} s cycling ${requests.length} requests (maximum limits in every format, full exports, every number form of limit), crimes ${rows} rows\n`);
+    process.stdout.write(`requests ${result.requests.total} (${statusCounts(result)}), errors ${result.errors}, timeouts ${result.timeouts}, p99 ${result.latency.p99} ms\n`);
+    process.stdout.write(`peak server RSS ${peakMb.toFixed(0)} MB\n`);
+    const stats = (result as unknown as { statusCodeStats?: Record<string, unknown> }).statusCodeStats ?? {};
+    failed = result.errors > 0 || Object.keys(stats).some((status) => status.startsWith('5') && status !== '503');
+  } else {
+    throw new Error(`unknown scenario "${scenario}": mix, fairness or hostile`);
+  }
+  const exit = await running.stop();
+  if (failed || exit !== 0) {
+    process.stdout.write(`FAILED (server exit ${exit})\n`);
+    process.exit(1);
+  }
 }

@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { AppDeps } from './deps.js';
 import { cancelAbandonedWork } from './middleware/abandoned-work.js';
+import { heavySlots, rowBudget } from './middleware/admission.js';
 import { compressResponses } from './middleware/compress.js';
 import { mountExplorer } from './explorer.js';
 import { createHandlers } from './handlers/index.js';
@@ -49,6 +50,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectNulInQuery);
   app.use(canonicalQuery(specOperations()));
   app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
+  // Admission by cost (middleware/admission.ts): a bound on heavy pages, then a per-client row
+  // budget (charged only for what is admitted).
+  app.use(heavySlots(new Slots(limits.maxConcurrentHeavy)));
+  if (limits.rowsPerMinute > 0) app.use(rowBudget(limits.rowsPerMinute));
 
   app.get('/', (_req, res) => {
     res.redirect(302, HOME_PAGE);

@@ -11,6 +11,10 @@ export interface ServerLimits {
   readonly statementTimeoutMs: number;
   /** CSV/NDJSON exports streaming at the same time; more are answered 503 with Retry-After. */
   readonly maxConcurrentExports: number;
+  /** Heavy requests (pages over 1,000 rows, GeoJSON) served at the same time; more get 503 with Retry-After. */
+  readonly maxConcurrentHeavy: number;
+  /** Rows each client (IP) may be served per minute, charged on admission; 0 turns the budget off. */
+  readonly rowsPerMinute: number;
   /** Origins allowed by CORS: `*` (public data, the default) or a list of exact origins. */
   readonly corsOrigins: '*' | readonly string[];
   /** Serve Prometheus metrics at `GET /metrics`. */
@@ -42,6 +46,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 20_000,
   statementTimeoutMs: 15_000,
   maxConcurrentExports: 4,
+  maxConcurrentHeavy: 2,
+  rowsPerMinute: 0,
   corsOrigins: '*',
   metrics: true,
   shutdownGraceMs: 10_000,
@@ -56,6 +62,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     requestTimeoutMs: count(env, 'LAKEFRONT_REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs),
     statementTimeoutMs: count(env, 'LAKEFRONT_STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs),
     maxConcurrentExports: count(env, 'LAKEFRONT_MAX_EXPORTS', DEFAULT_LIMITS.maxConcurrentExports),
+    maxConcurrentHeavy: count(env, 'LAKEFRONT_MAX_HEAVY', DEFAULT_LIMITS.maxConcurrentHeavy),
+    rowsPerMinute: count(env, 'LAKEFRONT_ROWS_PER_MINUTE', 300_000),
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean),
     metrics: env.LAKEFRONT_METRICS !== 'off',
     shutdownGraceMs: count(env, 'LAKEFRONT_SHUTDOWN_GRACE_MS', DEFAULT_LIMITS.shutdownGraceMs),

@@ -103,7 +103,8 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     }
     let problem = toProblem(error) ?? new HttpProblem(500, 'Internal Server Error', 'An unexpected error occurred.');
     if (problem.status === 404 && !problem.detail) problem = new HttpProblem(404, 'Not Found', `No route matches ${req.method} ${req.path}.`);
-    if (problem.status >= 500) log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    // A deliberate 503 (a bound reached, a timeout) is policy, not a failure: the request log has it.
+    if (problem.status >= 500 && !(error instanceof HttpProblem)) log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) {
       // A stream that broke mid-way is cut off; a response already complete (say a 503 sent by
       // the request timeout before the handler failed) is left as it is.

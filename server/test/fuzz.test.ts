@@ -33,7 +33,7 @@ async function seedSmall(db: Database): Promise<void> {
 beforeAll(async () => {
   // Exports are bounded separately (limits.test.ts); here every request must get a real answer.
   // Responses are not schema-checked here (the endpoint tests do that): this is about volume.
-  server = await startGuardedServer({ limits: { maxConcurrentExports: 1000 }, seed: seedSmall, validateResponses: false, captureLogs: false });
+  server = await startGuardedServer({ limits: { maxConcurrentExports: 1000, maxConcurrentHeavy: 1000 }, seed: seedSmall, validateResponses: false, captureLogs: false });
 });
 afterAll(() => server?.stop());
 

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crimes } from '../../core/datasets/crimes.js';
+import { silentLogger } from '../../core/log.js';
+import { loadSample } from '../../ingest/load-sample.js';
+import { startGuardedServer, type GuardedServer } from './support/guarded-server.js';
+
+/** Admission by cost (#23): heavy pages are bounded, and each client has a budget of rows. */
+let server: GuardedServer;
+
+beforeAll(async () => {
+  server = await startGuardedServer({ seed: async (db) => void (await loadSample(db.knex, crimes, silentLogger)), validateResponses: false });
+});
+afterAll(() => server?.stop());
+
+function expectProblem(response: { status: number; headers: Headers; body: any }, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ status });
+  expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+}
+
+describe('the bound on heavy requests', () => {
+  it('refuses large pages and GeoJSON beyond it with 503 and Retry-After, and still serves small pages', async () => {
+    const full = await startGuardedServer({ db: server.db, limits: { maxConcurrentHeavy: 0 }, validateResponses: false });
+    try {
+      for (const path of ['/v1/crimes?limit=5000', '/v1/crimes?limit=1001&fields=id', '/v1/crimes?format=geojson&limit=10']) {
+        const response = await fetch(full.url + path);
+        expectProblem({ status: response.status, headers: response.headers, body: await response.json() }, 503);
+      }
+      const small = await fetch(`${full.url}/v1/crimes?limit=1000&fields=id`);
+      expect(small.status).toBe(200);
+      expect(((await small.json()) as { data: unknown[] }).data).toHaveLength(1000);
+    } finally {
+      await full.close();
+    }
+  });
+});
+
+describe('the per-client row budget', () => {
+  it('charges the rows asked for, answers 429 with Retry-After once spent, and leaves other endpoints alone', async () => {
+    const budgeted = await startGuardedServer({ db: server.db, limits: { rowsPerMinute: 3_000 }, validateResponses: false });
+    try {
+      expect((await budgeted.request('/v1/crimes?limit=2000&fields=id')).status).toBe(200);
+      expect((await budgeted.request('/v1/crimes?limit=900&fields=id')).status).toBe(200);
+      // 100 rows left: a page of 2,000 is refused, a page of 50 is still served.
+      expectProblem(await budgeted.request('/v1/crimes?limit=2000&fields=id'), 429);
+      expect((await budgeted.request('/v1/crimes?limit=50&fields=id')).status).toBe(200);
+      expect((await budgeted.request('/v1/reports/crimes/by-zip?from=2014-01-01&to=2015-01-01')).status).toBe(200);
+      expect((await budgeted.request('/healthz')).status).toBe(200);
+    } finally {
+      await budgeted.close();
+    }
+  });
+});
