@@ -1,5 +1,6 @@
 import { endpoint, type LakefrontClient } from './client.js';
 import type { Operation, ParamsOf, ResultOf } from './operation.js';
+import type { QueryOptions } from './query.js';
 import type { CallOptions } from './transport.js';
 
 /** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (JSON only). */
@@ -37,13 +38,24 @@ export interface AggregateAnswer<Row> {
 }
 
 /** `lf.crimes.aggregate({ groupBy: ['primary_type'], bucket: 'month', from: '2024-01-01' })`. */
-export type AggregateApi<Op extends Operation> = <const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
+export type AggregateApi<Op extends Operation> = (<const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
   params?: Params,
   options?: CallOptions,
-) => Promise<AggregateAnswer<AggregateRowOf<Op, Params>>>;
+) => Promise<AggregateAnswer<AggregateRowOf<Op, Params>>>) & {
+  /** `{ queryKey, queryFn }` for TanStack Query, as for a dataset's pages; the queryFn honours the signal it is given. */
+  queryOptions<const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
+    params?: Params,
+    options?: Omit<CallOptions, 'signal'>,
+  ): QueryOptions<AggregateAnswer<AggregateRowOf<Op, Params>>>;
+};
 
 /** A dataset's grouped counts from its generated aggregate operation: `aggregate(client, aggregateCrimes)`. */
 export function aggregate<Op extends Operation>(client: LakefrontClient, op: Op): AggregateApi<Op> {
-  const call = endpoint(client, op) as unknown as (params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>;
-  return ((params?: object, options?: CallOptions) => call({ ...params, format: 'json' }, options)) as AggregateApi<Op>;
+  const grouped = endpoint(client, op) as unknown as ((params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>) & {
+    queryOptions(params: object, options?: Omit<CallOptions, 'signal'>): QueryOptions<AggregateAnswer<never>>;
+  };
+  const call = (params?: object, options?: CallOptions) => grouped({ ...params, format: 'json' }, options);
+  return Object.assign(call, {
+    queryOptions: (params?: object, options?: Omit<CallOptions, 'signal'>) => grouped.queryOptions({ ...params, format: 'json' }, options),
+  }) as unknown as AggregateApi<Op>;
 }

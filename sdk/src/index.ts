@@ -27,7 +27,7 @@ export type { RetryOptions } from './retry.js';
 export type { CallOptions, RequestContext, ResponseContext } from './transport.js';
 export type { ParamsOf, ResultOf } from './operation.js';
 export type { InfiniteQueryOptions, LakefrontQueryKey, QueryOptions } from './query.js';
-export type { AggregateAnswer, AggregateApi, AggregateParams, AggregateRowOf } from './aggregate.js';
+export { aggregate, type AggregateAnswer, type AggregateApi, type AggregateParams, type AggregateRowOf } from './aggregate.js';
 export type { DatasetApi, DatasetApiOf, FeaturesOf, FieldOf, FieldsParam, ListParams, PageOf, PagesOptions, PointDatasetApi, RowOf, RowsParams } from './dataset.js';
 export type { CamelCase, CamelKeys } from './naming.js';
 export type * from './generated/types.gen.js';

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } fr
 import { crimes } from '../../core/datasets/crimes.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
 import type { LiveServer } from '../../server/test/helpers.js';
-import { createLakefront } from '../src/index.js';
+import { aggregate, createLakefront, createLakefrontClient } from '../src/index.js';
+import { aggregateCrimes } from '../src/operations.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startSampleServer } from './live-server.js';
 
@@ -49,6 +50,18 @@ describe('queryOptions', () => {
     const report = await queryClient.fetchQuery(lf.reports.crimesByZip.queryOptions({ from: '2014-03-01', to: '2014-04-01', primaryType: 'THEFT' }));
     expect(report.data.length).toBeGreaterThan(5);
     expect(report.data.every((line) => line.primary_type === 'THEFT')).toBe(true);
+  });
+
+  it('aggregates get them too, and aggregate() builds one alone for a small bundle', async () => {
+    queryClient = new QueryClient();
+    const lf = createLakefront({ baseUrl: server.url });
+    const options = lf.crimes.aggregate.queryOptions({ groupBy: 'primary_type', ...filters });
+    const answer = await queryClient.fetchQuery(options);
+    expectTypeOf(answer.data[0]!).toEqualTypeOf<{ primary_type: string | null; count: number }>();
+    const thefts = Number((await server.db.knex('data.crimes').where('primary_type', 'THEFT').where('date', '>=', '2014-03-01').where('date', '<', '2014-03-08').count({ n: '*' }))[0]!.n);
+    expect(answer.data).toEqual([{ primary_type: 'THEFT', count: thefts }]);
+    const alone = aggregate(createLakefrontClient({ baseUrl: server.url }), aggregateCrimes);
+    expect(await alone({ groupBy: 'primary_type', ...filters })).toEqual(answer);
   });
 
   it('the queryFn honours the signal TanStack gives it: cancelling the query aborts the request', async () => {
