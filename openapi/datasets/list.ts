@@ -71,7 +71,10 @@ function listParts(dataset: DatasetDefinition): SpecParts {
     {
       name: 'order',
       in: 'query',
-      description: `Sort order, on an indexed column; \`-\` means descending. Default \`${surface.orders[0]!.value}\`.`,
+      description:
+        `Sort order, on an indexed column; \`-\` means descending. Default \`${surface.orders[0]!.value}\`. ` +
+        'Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), ' +
+        'that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.',
       schema: { type: 'string', enum: surface.orders.map((order) => order.value), default: surface.orders[0]!.value },
     },
   ];

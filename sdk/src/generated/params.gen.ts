@@ -28,7 +28,7 @@ export interface ListZipCodesParams {
      */
     fields?: Param<NonNullable<ListZipCodesData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `objectid`.
+     * Sort order, on an indexed column; `-` means descending. Default `objectid`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListZipCodesData['query']>['order']> | undefined;
     /**
@@ -100,7 +100,7 @@ export interface ListCommunityAreasParams {
      */
     fields?: Param<NonNullable<ListCommunityAreasData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `area_numbe`.
+     * Sort order, on an indexed column; `-` means descending. Default `area_numbe`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListCommunityAreasData['query']>['order']> | undefined;
     /**
@@ -172,7 +172,7 @@ export interface ListPopulationParams {
      */
     fields?: Param<NonNullable<ListPopulationData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `record_id`.
+     * Sort order, on an indexed column; `-` means descending. Default `record_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListPopulationData['query']>['order']> | undefined;
     /**
@@ -260,7 +260,7 @@ export interface ListCrimesParams {
      */
     fields?: Param<NonNullable<ListCrimesData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-date`.
+     * Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListCrimesData['query']>['order']> | undefined;
     /**
@@ -408,7 +408,7 @@ export interface ListServiceRequestsParams {
      */
     fields?: Param<NonNullable<ListServiceRequestsData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-created_date`.
+     * Sort order, on an indexed column; `-` means descending. Default `-created_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListServiceRequestsData['query']>['order']> | undefined;
     /**
@@ -556,7 +556,7 @@ export interface ListBusinessLicensesParams {
      */
     fields?: Param<NonNullable<ListBusinessLicensesData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-date_issued`.
+     * Sort order, on an indexed column; `-` means descending. Default `-date_issued`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListBusinessLicensesData['query']>['order']> | undefined;
     /**
@@ -704,7 +704,7 @@ export interface ListTrafficCrashesParams {
      */
     fields?: Param<NonNullable<ListTrafficCrashesData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-crash_date`.
+     * Sort order, on an indexed column; `-` means descending. Default `-crash_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListTrafficCrashesData['query']>['order']> | undefined;
     /**
@@ -868,7 +868,7 @@ export interface ListTaxiTripsParams {
      */
     fields?: Param<NonNullable<ListTaxiTripsData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+     * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListTaxiTripsData['query']>['order']> | undefined;
     /**
@@ -1008,7 +1008,7 @@ export interface ListRideshareTripsParams {
      */
     fields?: Param<NonNullable<ListRideshareTripsData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+     * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListRideshareTripsData['query']>['order']> | undefined;
     /**
@@ -1140,7 +1140,7 @@ export interface ListCtaStationEntriesParams {
      */
     fields?: Param<NonNullable<ListCtaStationEntriesData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-date`.
+     * Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListCtaStationEntriesData['query']>['order']> | undefined;
     /**
@@ -1240,7 +1240,7 @@ export interface ListCtaStopsParams {
      */
     fields?: Param<NonNullable<ListCtaStopsData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `stop_id`.
+     * Sort order, on an indexed column; `-` means descending. Default `stop_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListCtaStopsData['query']>['order']> | undefined;
     /**
@@ -1424,7 +1424,7 @@ export interface ListFoodInspectionsParams {
      */
     fields?: Param<NonNullable<ListFoodInspectionsData['query']>['fields']> | undefined;
     /**
-     * Sort order, on an indexed column; `-` means descending. Default `-inspection_date`.
+     * Sort order, on an indexed column; `-` means descending. Default `-inspection_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
      */
     order?: Param<NonNullable<ListFoodInspectionsData['query']>['order']> | undefined;
     /**

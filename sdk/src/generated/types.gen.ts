@@ -3384,7 +3384,7 @@ export type ListZipCodesData = {
          */
         fields?: Array<'objectid' | 'zip' | 'shape_area' | 'shape_len' | 'the_geom'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `objectid`.
+         * Sort order, on an indexed column; `-` means descending. Default `objectid`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: 'objectid' | '-objectid';
         /**
@@ -3520,7 +3520,7 @@ export type ListCommunityAreasData = {
          */
         fields?: Array<'area_numbe' | 'community' | 'area_num_1' | 'shape_area' | 'shape_len' | 'perimeter' | 'area' | 'comarea' | 'comarea_id' | 'the_geom'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `area_numbe`.
+         * Sort order, on an indexed column; `-` means descending. Default `area_numbe`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: 'area_numbe' | '-area_numbe';
         /**
@@ -3656,7 +3656,7 @@ export type ListPopulationData = {
          */
         fields?: Array<'record_id' | 'geography_type' | 'year' | 'geography' | 'population_total' | 'population_age_0_17' | 'population_age_18' | 'population_age_18_29' | 'population_age_30_39' | 'population_age_40_49' | 'population_age_50_59' | 'population_age_60_69' | 'population_age_65' | 'population_age_70_79' | 'population_age_80' | 'population_female' | 'population_male' | 'population_latinx' | 'population_asian_non_latinx' | 'population_black_non_latinx' | 'population_white_non_latinx' | 'population_other_race_non' | 'population_age_0_4' | 'population_age_5' | 'population_age_5_11' | 'population_age_12_17'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `record_id`.
+         * Sort order, on an indexed column; `-` means descending. Default `record_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: 'record_id' | '-record_id';
         /**
@@ -3808,7 +3808,7 @@ export type ListCrimesData = {
          */
         fields?: Array<'id' | 'case_number' | 'date' | 'block' | 'iucr' | 'primary_type' | 'description' | 'location_description' | 'arrest' | 'domestic' | 'beat' | 'district' | 'ward' | 'community_area' | 'fbi_code' | 'x_coordinate' | 'y_coordinate' | 'year' | 'updated_on' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-date`.
+         * Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-date' | 'date' | 'id' | '-id';
         /**
@@ -4030,7 +4030,7 @@ export type ListServiceRequestsData = {
          */
         fields?: Array<'sr_number' | 'sr_type' | 'sr_short_code' | 'created_department' | 'owner_department' | 'status' | 'origin' | 'created_date' | 'last_modified_date' | 'closed_date' | 'street_address' | 'city' | 'state' | 'zip_code' | 'street_number' | 'street_direction' | 'street_name' | 'street_type' | 'duplicate' | 'legacy_record' | 'legacy_sr_number' | 'parent_sr_number' | 'community_area' | 'ward' | 'electrical_district' | 'electricity_grid' | 'police_sector' | 'police_district' | 'police_beat' | 'precinct' | 'sanitation_division_days' | 'created_hour' | 'created_day_of_week' | 'created_month' | 'x_coordinate' | 'y_coordinate' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-created_date`.
+         * Sort order, on an indexed column; `-` means descending. Default `-created_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-created_date' | 'created_date' | 'sr_number' | '-sr_number';
         /**
@@ -4252,7 +4252,7 @@ export type ListBusinessLicensesData = {
          */
         fields?: Array<'id' | 'license_id' | 'account_number' | 'site_number' | 'legal_name' | 'doing_business_as_name' | 'address' | 'city' | 'state' | 'zip_code' | 'ward' | 'precinct' | 'ward_precinct' | 'police_district' | 'community_area' | 'community_area_name' | 'neighborhood' | 'license_code' | 'license_description' | 'business_activity_id' | 'business_activity' | 'license_number' | 'application_type' | 'application_created_date' | 'application_requirements_complete' | 'payment_date' | 'conditional_approval' | 'license_start_date' | 'expiration_date' | 'license_approved_for_issuance' | 'date_issued' | 'license_status' | 'license_status_change_date' | 'ssa' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-date_issued`.
+         * Sort order, on an indexed column; `-` means descending. Default `-date_issued`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-date_issued' | 'date_issued' | 'license_id' | '-license_id';
         /**
@@ -4474,7 +4474,7 @@ export type ListTrafficCrashesData = {
          */
         fields?: Array<'crash_record_id' | 'crash_date_est_i' | 'crash_date' | 'posted_speed_limit' | 'traffic_control_device' | 'device_condition' | 'weather_condition' | 'lighting_condition' | 'first_crash_type' | 'trafficway_type' | 'lane_cnt' | 'alignment' | 'roadway_surface_cond' | 'road_defect' | 'report_type' | 'crash_type' | 'intersection_related_i' | 'not_right_of_way_i' | 'hit_and_run_i' | 'damage' | 'date_police_notified' | 'prim_contributory_cause' | 'sec_contributory_cause' | 'street_no' | 'street_direction' | 'street_name' | 'beat_of_occurrence' | 'photos_taken_i' | 'statements_taken_i' | 'dooring_i' | 'work_zone_i' | 'work_zone_type' | 'workers_present_i' | 'num_units' | 'most_severe_injury' | 'injuries_total' | 'injuries_fatal' | 'injuries_incapacitating' | 'injuries_non_incapacitating' | 'injuries_reported_not_evident' | 'injuries_no_indication' | 'injuries_unknown' | 'crash_hour' | 'crash_day_of_week' | 'crash_month' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-crash_date`.
+         * Sort order, on an indexed column; `-` means descending. Default `-crash_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-crash_date' | 'crash_date' | 'crash_record_id' | '-crash_record_id';
         /**
@@ -4712,7 +4712,7 @@ export type ListTaxiTripsData = {
          */
         fields?: Array<'trip_id' | 'taxi_id' | 'trip_start_timestamp' | 'trip_end_timestamp' | 'trip_seconds' | 'trip_miles' | 'pickup_census_tract' | 'dropoff_census_tract' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tips' | 'tolls' | 'extras' | 'trip_total' | 'payment_type' | 'company' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-trip_start_timestamp' | 'trip_start_timestamp' | 'trip_id' | '-trip_id';
         /**
@@ -4926,7 +4926,7 @@ export type ListRideshareTripsData = {
          */
         fields?: Array<'trip_id' | 'trip_start_timestamp' | 'trip_end_timestamp' | 'trip_seconds' | 'trip_miles' | 'percent_time_chicago' | 'percent_distance_chicago' | 'pickup_census_tract' | 'dropoff_census_tract' | 'pickup_community_area' | 'dropoff_community_area' | 'fare' | 'tip' | 'additional_charges' | 'trip_total' | 'shared_trip_authorized' | 'shared_trip_match' | 'trips_pooled' | 'pickup_centroid_latitude' | 'pickup_centroid_longitude' | 'dropoff_centroid_latitude' | 'dropoff_centroid_longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`.
+         * Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-trip_start_timestamp' | 'trip_start_timestamp' | 'trip_id' | '-trip_id';
         /**
@@ -5132,7 +5132,7 @@ export type ListCtaStationEntriesData = {
          */
         fields?: Array<'station_id' | 'stationname' | 'date' | 'daytype' | 'rides' | 'row_id'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-date`.
+         * Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-date' | 'date' | 'row_id' | '-row_id';
         /**
@@ -5296,7 +5296,7 @@ export type ListCtaStopsData = {
          */
         fields?: Array<'stop_id' | 'direction_id' | 'stop_name' | 'station_name' | 'station_descriptive_name' | 'map_id' | 'ada' | 'red' | 'blue' | 'g' | 'brn' | 'p' | 'pexp' | 'y' | 'pnk' | 'o' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `stop_id`.
+         * Sort order, on an indexed column; `-` means descending. Default `stop_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: 'stop_id' | '-stop_id';
         /**
@@ -5554,7 +5554,7 @@ export type ListFoodInspectionsData = {
          */
         fields?: Array<'inspection_id' | 'dba_name' | 'aka_name' | 'license_' | 'facility_type' | 'risk' | 'address' | 'city' | 'state' | 'zip' | 'inspection_date' | 'inspection_type' | 'results' | 'violations' | 'latitude' | 'longitude' | 'geo_zip' | 'geo_community_area'>;
         /**
-         * Sort order, on an indexed column; `-` means descending. Default `-inspection_date`.
+         * Sort order, on an indexed column; `-` means descending. Default `-inspection_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once.
          */
         order?: '-inspection_date' | 'inspection_date' | 'inspection_id' | '-inspection_id';
         /**

@@ -3204,7 +3204,7 @@ export interface operations {
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("objectid" | "zip" | "shape_area" | "shape_len" | "the_geom")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `objectid`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `objectid`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "objectid" | "-objectid";
                 /** @description Only rows whose `zip` is one of these values, comma-separated. */
                 zip?: string[];
@@ -3276,7 +3276,7 @@ export interface operations {
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("area_numbe" | "community" | "area_num_1" | "shape_area" | "shape_len" | "perimeter" | "area" | "comarea" | "comarea_id" | "the_geom")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `area_numbe`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `area_numbe`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "area_numbe" | "-area_numbe";
                 /** @description Only rows whose `community` is one of these values, comma-separated. */
                 community?: string[];
@@ -3348,7 +3348,7 @@ export interface operations {
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("record_id" | "geography_type" | "year" | "geography" | "population_total" | "population_age_0_17" | "population_age_18" | "population_age_18_29" | "population_age_30_39" | "population_age_40_49" | "population_age_50_59" | "population_age_60_69" | "population_age_65" | "population_age_70_79" | "population_age_80" | "population_female" | "population_male" | "population_latinx" | "population_asian_non_latinx" | "population_black_non_latinx" | "population_white_non_latinx" | "population_other_race_non" | "population_age_0_4" | "population_age_5" | "population_age_5_11" | "population_age_12_17")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `record_id`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `record_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "record_id" | "-record_id";
                 /** @description Only rows whose `geography_type` is one of these values, comma-separated. */
                 geography_type?: string[];
@@ -3428,7 +3428,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("id" | "case_number" | "date" | "block" | "iucr" | "primary_type" | "description" | "location_description" | "arrest" | "domestic" | "beat" | "district" | "ward" | "community_area" | "fbi_code" | "x_coordinate" | "y_coordinate" | "year" | "updated_on" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-date" | "date" | "id" | "-id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -3569,7 +3569,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("sr_number" | "sr_type" | "sr_short_code" | "created_department" | "owner_department" | "status" | "origin" | "created_date" | "last_modified_date" | "closed_date" | "street_address" | "city" | "state" | "zip_code" | "street_number" | "street_direction" | "street_name" | "street_type" | "duplicate" | "legacy_record" | "legacy_sr_number" | "parent_sr_number" | "community_area" | "ward" | "electrical_district" | "electricity_grid" | "police_sector" | "police_district" | "police_beat" | "precinct" | "sanitation_division_days" | "created_hour" | "created_day_of_week" | "created_month" | "x_coordinate" | "y_coordinate" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-created_date`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-created_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-created_date" | "created_date" | "sr_number" | "-sr_number";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -3710,7 +3710,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("id" | "license_id" | "account_number" | "site_number" | "legal_name" | "doing_business_as_name" | "address" | "city" | "state" | "zip_code" | "ward" | "precinct" | "ward_precinct" | "police_district" | "community_area" | "community_area_name" | "neighborhood" | "license_code" | "license_description" | "business_activity_id" | "business_activity" | "license_number" | "application_type" | "application_created_date" | "application_requirements_complete" | "payment_date" | "conditional_approval" | "license_start_date" | "expiration_date" | "license_approved_for_issuance" | "date_issued" | "license_status" | "license_status_change_date" | "ssa" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-date_issued`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date_issued`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-date_issued" | "date_issued" | "license_id" | "-license_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -3851,7 +3851,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("crash_record_id" | "crash_date_est_i" | "crash_date" | "posted_speed_limit" | "traffic_control_device" | "device_condition" | "weather_condition" | "lighting_condition" | "first_crash_type" | "trafficway_type" | "lane_cnt" | "alignment" | "roadway_surface_cond" | "road_defect" | "report_type" | "crash_type" | "intersection_related_i" | "not_right_of_way_i" | "hit_and_run_i" | "damage" | "date_police_notified" | "prim_contributory_cause" | "sec_contributory_cause" | "street_no" | "street_direction" | "street_name" | "beat_of_occurrence" | "photos_taken_i" | "statements_taken_i" | "dooring_i" | "work_zone_i" | "work_zone_type" | "workers_present_i" | "num_units" | "most_severe_injury" | "injuries_total" | "injuries_fatal" | "injuries_incapacitating" | "injuries_non_incapacitating" | "injuries_reported_not_evident" | "injuries_no_indication" | "injuries_unknown" | "crash_hour" | "crash_day_of_week" | "crash_month" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-crash_date`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-crash_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-crash_date" | "crash_date" | "crash_record_id" | "-crash_record_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -4000,7 +4000,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("trip_id" | "taxi_id" | "trip_start_timestamp" | "trip_end_timestamp" | "trip_seconds" | "trip_miles" | "pickup_census_tract" | "dropoff_census_tract" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tips" | "tolls" | "extras" | "trip_total" | "payment_type" | "company" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-trip_start_timestamp" | "trip_start_timestamp" | "trip_id" | "-trip_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -4137,7 +4137,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("trip_id" | "trip_start_timestamp" | "trip_end_timestamp" | "trip_seconds" | "trip_miles" | "percent_time_chicago" | "percent_distance_chicago" | "pickup_census_tract" | "dropoff_census_tract" | "pickup_community_area" | "dropoff_community_area" | "fare" | "tip" | "additional_charges" | "trip_total" | "shared_trip_authorized" | "shared_trip_match" | "trips_pooled" | "pickup_centroid_latitude" | "pickup_centroid_longitude" | "dropoff_centroid_latitude" | "dropoff_centroid_longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-trip_start_timestamp`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-trip_start_timestamp" | "trip_start_timestamp" | "trip_id" | "-trip_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -4270,7 +4270,7 @@ export interface operations {
                 format?: components["parameters"]["ListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("station_id" | "stationname" | "date" | "daytype" | "rides" | "row_id")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-date" | "date" | "row_id" | "-row_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
@@ -4371,7 +4371,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("stop_id" | "direction_id" | "stop_name" | "station_name" | "station_descriptive_name" | "map_id" | "ada" | "red" | "blue" | "g" | "brn" | "p" | "pexp" | "y" | "pnk" | "o" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `stop_id`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `stop_id`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "stop_id" | "-stop_id";
                 /** @description Only rows whose `map_id` is one of these values, comma-separated. */
                 map_id?: number[];
@@ -4515,7 +4515,7 @@ export interface operations {
                 format?: components["parameters"]["PointListFormat"];
                 /** @description Columns to return, comma-separated (default: all). */
                 fields?: ("inspection_id" | "dba_name" | "aka_name" | "license_" | "facility_type" | "risk" | "address" | "city" | "state" | "zip" | "inspection_date" | "inspection_type" | "results" | "violations" | "latitude" | "longitude" | "geo_zip" | "geo_community_area")[];
-                /** @description Sort order, on an indexed column; `-` means descending. Default `-inspection_date`. */
+                /** @description Sort order, on an indexed column; `-` means descending. Default `-inspection_date`. Cursor paging is keyset paging on this order: if a sort value changes while you page (the portal corrects a date), that row can be skipped or seen twice. Ordering by the key is stable; use it when every row must be seen exactly once. */
                 order?: "-inspection_date" | "inspection_date" | "inspection_id" | "-inspection_id";
                 /**
                  * @description Earliest time, inclusive, in Chicago local time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`).
