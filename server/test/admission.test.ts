@@ -27,6 +27,10 @@ describe('the bound on heavy requests', () => {
         const response = await fetch(full.url + path);
         expectProblem({ status: response.status, headers: response.headers, body: await response.json() }, 503);
       }
+      // An aggregate's limit caps groups, not rows: the explorer's charts and maps ask 10,000.
+      const groups = await fetch(`${full.url}/v1/crimes/aggregate?group_by=primary_type&limit=10000`);
+      expect(groups.status).toBe(200);
+      expect(((await groups.json()) as { data: unknown[] }).data).toHaveLength(27);
       const small = await fetch(`${full.url}/v1/crimes?limit=1000&fields=id`);
       expect(small.status).toBe(200);
       expect(((await small.json()) as { data: unknown[] }).data).toHaveLength(1000);
@@ -46,6 +50,7 @@ describe('the per-client row budget', () => {
       expectProblem(await budgeted.request('/v1/crimes?limit=2000&fields=id'), 429);
       expect((await budgeted.request('/v1/crimes?limit=50&fields=id')).status).toBe(200);
       expect((await budgeted.request('/v1/reports/crimes/by-zip?from=2014-01-01&to=2015-01-01')).status).toBe(200);
+      expect((await budgeted.request('/v1/crimes/aggregate?bucket=day&limit=10000')).status).toBe(200);
       expect((await budgeted.request('/healthz')).status).toBe(200);
     } finally {
       await budgeted.close();

@@ -17,8 +17,19 @@ export function requestedRows(req: Request): number {
   return isExportRequest(req) ? MAX_PAGE_ROWS : DEFAULT_PAGE_ROWS;
 }
 
+/**
+ * A page of rows. Not an aggregate: its `limit` caps groups (a count per month is a dozen numbers
+ * whatever it says), and the explorer asks `limit=10000` for every chart and map; charging those as
+ * 10,000-row pages refused its own views with 503 and spent a client's budget in three clicks.
+ */
 function isListRequest(req: Request): boolean {
-  return req.path.startsWith('/v1/') && !req.path.startsWith('/v1/reports/') && !req.path.startsWith('/v1/boundaries/') && req.path !== '/v1/datasets';
+  return (
+    req.path.startsWith('/v1/') &&
+    !req.path.startsWith('/v1/reports/') &&
+    !req.path.startsWith('/v1/boundaries/') &&
+    !req.path.endsWith('/aggregate') &&
+    req.path !== '/v1/datasets'
+  );
 }
 
 /** Large pages and GeoJSON (CSV and NDJSON, paged or not, have their own bound: export-slots.ts): the requests that cost the most CPU and memory. */
