@@ -76,6 +76,9 @@ function buildSurface(dataset: DatasetDefinition): ListSurface {
         type: own ? own.type : 'integer',
       });
     }
+    // Named for the columns they read, on every point dataset: the computed ZIP and community area,
+    // whatever the portal's own columns say (often nothing: business licenses leave theirs empty).
+    filters.push({ parameter: GEO_COLUMNS.zip, column: GEO_COLUMNS.zip, type: 'text' }, { parameter: GEO_COLUMNS.communityArea, column: GEO_COLUMNS.communityArea, type: 'integer' });
   }
   const keyColumns = [...dataset.primaryKey];
   const orders: OrderInfo[] = [];

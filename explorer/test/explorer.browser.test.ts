@@ -211,11 +211,25 @@ describe('the explorer at /explore', () => {
     expect(search().get('areas')).toBe('zip');
 
     await act(() => page.click(`[data-testid=map] path[data-area="${busiest.zip}"]`, { force: true }));
-    expect(search().getAll('zip')).toEqual([busiest.zip]);
+    expect(search().getAll('geo_zip')).toEqual([busiest.zip]);
     expect(await rowsMatching()).toBe(busiest.count);
-    expect(await page.textContent('[data-testid=filter-chip]')).toContain(`zip: ${busiest.zip}`);
+    expect(await page.textContent('[data-testid=filter-chip]')).toContain(`geo_zip: ${busiest.zip}`);
     expect(await page.getAttribute(`[data-testid=map] path[data-area="${busiest.zip}"]`, 'class')).toContain('chosen');
     expect(await page.$$('[data-testid=map] circle.point')).toHaveLength(busiest.located);
+  });
+
+  it('filters by clicking a community area on the map (the computed one, geo_community_area)', async () => {
+    await load(() => page.goto(`${server.url}/explore?dataset=business-licenses`));
+    const { rows } = await server.db.knex.raw<{ rows: Array<{ area: number; count: number }> }>(
+      `SELECT geo_community_area AS area, count(*)::int AS count
+         FROM data.business_licenses WHERE geo_community_area IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    );
+    const busiest = rows[0]!;
+    expect(busiest.count).toBeGreaterThan(0);
+    await act(() => page.click(`[data-testid=map] path[data-area="${busiest.area}"]`, { force: true }));
+    expect(search().getAll('geo_community_area')).toEqual([String(busiest.area)]);
+    expect(await rowsMatching()).toBe(busiest.count);
+    expect(await page.getAttribute(`[data-testid=map] path[data-area="${busiest.area}"]`, 'class')).toContain('chosen');
   });
   it('pages with the cursor, and Back returns to the page before', async () => {
     const first = await tableIds();

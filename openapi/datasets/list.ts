@@ -27,7 +27,7 @@ export function filterParameters(surface: ListSurface): SpecObject[] {
   const parameters: SpecObject[] = [];
   if (surface.timeColumn) parameters.push({ $ref: '#/components/parameters/From' }, { $ref: '#/components/parameters/To' });
   for (const filter of surface.filters) {
-    const items = filter.parameter === 'zip' ? { type: 'string', pattern: '^\\d{5}$' } : filterItems(filter.type);
+    const items = filter.parameter === 'zip' || filter.parameter === GEO_COLUMNS.zip ? { type: 'string', pattern: '^\\d{5}$' } : filterItems(filter.type);
     const on = filter.column === filter.parameter ? '' : ` (column \`${filter.column}\`)`;
     parameters.push({
       name: filter.parameter,

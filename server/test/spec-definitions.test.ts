@@ -56,6 +56,7 @@ function definitionView(dataset: DatasetDefinition): string[] {
       const own = dataset.columns.find((column) => column.name === 'community_area');
       filters.push(`filter community_area: ${EXPECTED_FILTER_ITEM[own ? own.type : 'integer']}`);
     }
+    filters.push('filter geo_zip: string pattern ^\\d{5}$', 'filter geo_community_area: integer');
   }
   const key = dataset.primaryKey;
   const orders: string[] = [];

@@ -21,10 +21,15 @@ interface Facet {
   truncated: boolean;
 }
 
-/** The columns a facet can both count (aggregate group) and filter on (list parameter). */
+/**
+ * The columns a facet can both count (aggregate group) and filter on (list parameter), but for the
+ * computed ZIP and community area: the map is their facet (counts on hover, click to filter).
+ */
 export function facetColumns(dataset: DatasetInfo): string[] {
-  return dataset.groupable.filter((column) => dataset.filters.includes(column));
+  return dataset.groupable.filter((column) => dataset.filters.includes(column) && !MAP_COLUMNS.has(column));
 }
+
+const MAP_COLUMNS = new Set(['geo_zip', 'geo_community_area']);
 
 /**
  * For each category column, its top values under the other filters (a column's own filter is

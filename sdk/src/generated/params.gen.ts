@@ -300,6 +300,14 @@ export interface ListCrimesParams {
      */
     zip?: Param<NonNullable<ListCrimesData['query']>['zip']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListCrimesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListCrimesData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<ListCrimesData['query']>['bbox']> | undefined;
@@ -380,6 +388,14 @@ export interface AggregateCrimesParams {
      */
     zip?: Param<NonNullable<AggregateCrimesData['query']>['zip']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateCrimesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateCrimesData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateCrimesData['query']>['bbox']> | undefined;
@@ -447,6 +463,14 @@ export interface ListServiceRequestsParams {
      * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
      */
     zip?: Param<NonNullable<ListServiceRequestsData['query']>['zip']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListServiceRequestsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListServiceRequestsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -528,6 +552,14 @@ export interface AggregateServiceRequestsParams {
      */
     zip?: Param<NonNullable<AggregateServiceRequestsData['query']>['zip']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateServiceRequestsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateServiceRequestsData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateServiceRequestsData['query']>['bbox']> | undefined;
@@ -595,6 +627,14 @@ export interface ListBusinessLicensesParams {
      * Only rows whose `community_area` is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<ListBusinessLicensesData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListBusinessLicensesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListBusinessLicensesData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -676,6 +716,14 @@ export interface AggregateBusinessLicensesParams {
      */
     communityArea?: Param<NonNullable<AggregateBusinessLicensesData['query']>['community_area']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateBusinessLicensesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateBusinessLicensesData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateBusinessLicensesData['query']>['bbox']> | undefined;
@@ -751,6 +799,14 @@ export interface ListTrafficCrashesParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<ListTrafficCrashesData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListTrafficCrashesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListTrafficCrashesData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -840,6 +896,14 @@ export interface AggregateTrafficCrashesParams {
      */
     communityArea?: Param<NonNullable<AggregateTrafficCrashesData['query']>['community_area']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateTrafficCrashesData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateTrafficCrashesData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateTrafficCrashesData['query']>['bbox']> | undefined;
@@ -903,6 +967,14 @@ export interface ListTaxiTripsParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<ListTaxiTripsData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListTaxiTripsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListTaxiTripsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -980,6 +1052,14 @@ export interface AggregateTaxiTripsParams {
      */
     communityArea?: Param<NonNullable<AggregateTaxiTripsData['query']>['community_area']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateTaxiTripsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateTaxiTripsData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateTaxiTripsData['query']>['bbox']> | undefined;
@@ -1039,6 +1119,14 @@ export interface ListRideshareTripsParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<ListRideshareTripsData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListRideshareTripsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListRideshareTripsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -1111,6 +1199,14 @@ export interface AggregateRideshareTripsParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<AggregateRideshareTripsData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateRideshareTripsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateRideshareTripsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -1300,6 +1396,14 @@ export interface ListCtaStopsParams {
      */
     communityArea?: Param<NonNullable<ListCtaStopsData['query']>['community_area']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListCtaStopsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListCtaStopsData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<ListCtaStopsData['query']>['bbox']> | undefined;
@@ -1396,6 +1500,14 @@ export interface AggregateCtaStopsParams {
      */
     communityArea?: Param<NonNullable<AggregateCtaStopsData['query']>['community_area']> | undefined;
     /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateCtaStopsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateCtaStopsData['query']>['geo_community_area']> | undefined;
+    /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
     bbox?: Param<NonNullable<AggregateCtaStopsData['query']>['bbox']> | undefined;
@@ -1459,6 +1571,14 @@ export interface ListFoodInspectionsParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<ListFoodInspectionsData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<ListFoodInspectionsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<ListFoodInspectionsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */
@@ -1535,6 +1655,14 @@ export interface AggregateFoodInspectionsParams {
      * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
      */
     communityArea?: Param<NonNullable<AggregateFoodInspectionsData['query']>['community_area']> | undefined;
+    /**
+     * Only rows whose `geo_zip` is one of these values, comma-separated.
+     */
+    geoZip?: Param<NonNullable<AggregateFoodInspectionsData['query']>['geo_zip']> | undefined;
+    /**
+     * Only rows whose `geo_community_area` is one of these values, comma-separated.
+     */
+    geoCommunityArea?: Param<NonNullable<AggregateFoodInspectionsData['query']>['geo_community_area']> | undefined;
     /**
      * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
      */

@@ -133,6 +133,8 @@ export const listCrimes = <ThrowOnError extends boolean = false>(options: Option
             arrest: { array: { explode: false } },
             domestic: { array: { explode: false } },
             zip: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/crimes',
@@ -158,6 +160,8 @@ export const aggregateCrimes = <ThrowOnError extends boolean = false>(options: O
             arrest: { array: { explode: false } },
             domestic: { array: { explode: false } },
             zip: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/crimes/aggregate',
@@ -179,6 +183,8 @@ export const listServiceRequests = <ThrowOnError extends boolean = false>(option
             community_area: { array: { explode: false } },
             ward: { array: { explode: false } },
             zip: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/service-requests',
@@ -204,6 +210,8 @@ export const aggregateServiceRequests = <ThrowOnError extends boolean = false>(o
             community_area: { array: { explode: false } },
             ward: { array: { explode: false } },
             zip: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/service-requests/aggregate',
@@ -225,6 +233,8 @@ export const listBusinessLicenses = <ThrowOnError extends boolean = false>(optio
             police_district: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/business-licenses',
@@ -250,6 +260,8 @@ export const aggregateBusinessLicenses = <ThrowOnError extends boolean = false>(
             police_district: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/business-licenses/aggregate',
@@ -273,6 +285,8 @@ export const listTrafficCrashes = <ThrowOnError extends boolean = false>(options
             hit_and_run_i: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/traffic-crashes',
@@ -300,6 +314,8 @@ export const aggregateTrafficCrashes = <ThrowOnError extends boolean = false>(op
             hit_and_run_i: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/traffic-crashes/aggregate',
@@ -320,6 +336,8 @@ export const listTaxiTrips = <ThrowOnError extends boolean = false>(options: Opt
             dropoff_community_area: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/taxi-trips',
@@ -344,6 +362,8 @@ export const aggregateTaxiTrips = <ThrowOnError extends boolean = false>(options
             dropoff_community_area: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/taxi-trips/aggregate',
@@ -363,6 +383,8 @@ export const listRideshareTrips = <ThrowOnError extends boolean = false>(options
             shared_trip_authorized: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/rideshare-trips',
@@ -386,6 +408,8 @@ export const aggregateRideshareTrips = <ThrowOnError extends boolean = false>(op
             shared_trip_authorized: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/rideshare-trips/aggregate',
@@ -448,6 +472,8 @@ export const listCtaStops = <ThrowOnError extends boolean = false>(options: Opti
             o: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/cta-stops',
@@ -480,6 +506,8 @@ export const aggregateCtaStops = <ThrowOnError extends boolean = false>(options:
             o: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/cta-stops/aggregate',
@@ -500,6 +528,8 @@ export const listFoodInspections = <ThrowOnError extends boolean = false>(option
             inspection_type: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/food-inspections',
@@ -524,6 +554,8 @@ export const aggregateFoodInspections = <ThrowOnError extends boolean = false>(o
             inspection_type: { array: { explode: false } },
             zip: { array: { explode: false } },
             community_area: { array: { explode: false } },
+            geo_zip: { array: { explode: false } },
+            geo_community_area: { array: { explode: false } },
             bbox: { array: { explode: false } }
         } },
     url: '/v1/food-inspections/aggregate',

@@ -3848,6 +3848,14 @@ export type ListCrimesData = {
          */
         zip?: Array<string>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -3963,6 +3971,14 @@ export type AggregateCrimesData = {
          */
         zip?: Array<string>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -4069,6 +4085,14 @@ export type ListServiceRequestsData = {
          * Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated.
          */
         zip?: Array<string>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -4185,6 +4209,14 @@ export type AggregateServiceRequestsData = {
          */
         zip?: Array<string>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -4291,6 +4323,14 @@ export type ListBusinessLicensesData = {
          * Only rows whose `community_area` is one of these values, comma-separated.
          */
         community_area?: Array<string>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -4407,6 +4447,14 @@ export type AggregateBusinessLicensesData = {
          */
         community_area?: Array<string>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -4521,6 +4569,14 @@ export type ListTrafficCrashesData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -4645,6 +4701,14 @@ export type AggregateTrafficCrashesData = {
          */
         community_area?: Array<number>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -4747,6 +4811,14 @@ export type ListTaxiTripsData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -4859,6 +4931,14 @@ export type AggregateTaxiTripsData = {
          */
         community_area?: Array<number>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -4957,6 +5037,14 @@ export type ListRideshareTripsData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -5064,6 +5152,14 @@ export type AggregateRideshareTripsData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -5356,6 +5452,14 @@ export type ListCtaStopsData = {
          */
         community_area?: Array<number>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -5487,6 +5591,14 @@ export type AggregateCtaStopsData = {
          */
         community_area?: Array<number>;
         /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
+        /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
         bbox?: [
@@ -5589,6 +5701,14 @@ export type ListFoodInspectionsData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */
@@ -5700,6 +5820,14 @@ export type AggregateFoodInspectionsData = {
          * Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated.
          */
         community_area?: Array<number>;
+        /**
+         * Only rows whose `geo_zip` is one of these values, comma-separated.
+         */
+        geo_zip?: Array<string>;
+        /**
+         * Only rows whose `geo_community_area` is one of these values, comma-separated.
+         */
+        geo_community_area?: Array<number>;
         /**
          * Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
          */

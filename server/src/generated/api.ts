@@ -3454,6 +3454,10 @@ export interface operations {
                 domestic?: boolean[];
                 /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
                 zip?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3531,6 +3535,10 @@ export interface operations {
                 domestic?: boolean[];
                 /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
                 zip?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3595,6 +3603,10 @@ export interface operations {
                 ward?: number[];
                 /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
                 zip?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3672,6 +3684,10 @@ export interface operations {
                 ward?: number[];
                 /** @description Only rows whose `zip` (column `geo_zip`) is one of these values, comma-separated. */
                 zip?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3736,6 +3752,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` is one of these values, comma-separated. */
                 community_area?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3813,6 +3833,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` is one of these values, comma-separated. */
                 community_area?: string[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3881,6 +3905,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -3962,6 +3990,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4024,6 +4056,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4099,6 +4135,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4159,6 +4199,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4232,6 +4276,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4401,6 +4449,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4477,6 +4529,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4539,6 +4595,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
@@ -4614,6 +4674,10 @@ export interface operations {
                 zip?: string[];
                 /** @description Only rows whose `community_area` (column `geo_community_area`) is one of these values, comma-separated. */
                 community_area?: number[];
+                /** @description Only rows whose `geo_zip` is one of these values, comma-separated. */
+                geo_zip?: string[];
+                /** @description Only rows whose `geo_community_area` is one of these values, comma-separated. */
+                geo_community_area?: number[];
                 /**
                  * @description Only rows whose point lies in this box: `minLon,minLat,maxLon,maxLat` (WGS84 degrees).
                  * @example [
