@@ -26,7 +26,8 @@ describe('400s in words', () => {
     ['/v1/crimes?bbox=1,2', 'bbox', 'expected at least 4 comma-separated values'],
     ['/v1/crimes?order=nope', 'order', 'expected one of -date, date, id, -id'],
     ['/v1/crimes?bogus=1', 'bogus', 'is not a parameter of this endpoint (see /docs)'],
-    ['/v1/reports/crimes/by-zip?to=2014-04-01', 'from', 'is required'],
+    ['/v1/reports/crimes/by-zip?to=2014-04-01', 'from', 'is required; expected a date like 2024-01-31'],
+    ['/v1/reports/crimes/trends', 'zip', 'is required; expected a 5-digit ZIP code like 60614, or several comma-separated'],
   ])('%s names %s: %s', async (path, name, message) => {
     const body = await badRequest(path);
     expect(body.errors).toContainEqual(expect.objectContaining({ name, message }));
