@@ -4,7 +4,7 @@
  * .ci/out/explorer-timings.json (CI artifacts; .ci/out is gitignored).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -23,8 +23,6 @@ const COMMUNITY_AREAS = 77;
  * Facets, the chart and the choropleth's counts need `GET /v1/{key}/aggregate` (issue #18): their
  * tests run once the spec has it. Read from the spec file, as the test list is made before the server starts.
  */
-const HAS_AGGREGATE = readFileSync(new URL('../../openapi/lakefront.yaml', import.meta.url), 'utf8').includes('/v1/crimes/aggregate:');
-const itWithAggregate = HAS_AGGREGATE ? it : it.skip;
 
 let server: LiveServer;
 let browser: Browser;
@@ -119,7 +117,7 @@ describe('the explorer at /explore', () => {
     expect(await page.$$('[data-testid=map] circle')).toHaveLength(0);
   });
 
-  itWithAggregate('counts by facet value, by day and by community area', async () => {
+  it('counts by facet value, by day and by community area', async () => {
     expect(await sumOf('[data-testid=map] path[data-area]')).toBe(await countCrimes('geo_community_area IS NOT NULL'));
     expect(await sumOf('[data-testid=chart] rect.bar')).toBe(SAMPLE_CRIMES);
     // The sample spans 28 February to 15 March 2014: one bar per day.
@@ -128,7 +126,7 @@ describe('the explorer at /explore', () => {
     expect(await theft.textContent()).toContain((await countCrimes(`primary_type = 'THEFT'`)).toLocaleString('en-US'));
   });
 
-  itWithAggregate('filters by clicking a facet value: table, chart, map and URL follow', async () => {
+  it('filters by clicking a facet value: table, chart, map and URL follow', async () => {
     const before = { ids: await tableIds(), map: await sumOf('[data-testid=map] path[data-area]') };
     await act(() => page.click('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]'));
     const thefts = await countCrimes(`primary_type = 'THEFT'`);
@@ -144,7 +142,7 @@ describe('the explorer at /explore', () => {
     expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
   });
 
-  itWithAggregate('adds a second value and removes a filter from the keyboard', async () => {
+  it('adds a second value and removes a filter from the keyboard', async () => {
     await page.focus('[data-testid=facet-value][data-column=primary_type][data-value=BATTERY]');
     await act(() => page.keyboard.press('Enter'));
     expect(search().getAll('primary_type')).toEqual(['THEFT', 'BATTERY']);
@@ -158,7 +156,7 @@ describe('the explorer at /explore', () => {
     expect(search().getAll('primary_type')).toEqual(['THEFT']);
   });
 
-  itWithAggregate('sets the time range by brushing the chart, and the date inputs show it', async () => {
+  it('sets the time range by brushing the chart, and the date inputs show it', async () => {
     const bars = page.locator('[data-testid=chart] rect.bar');
     const [first, last] = [bars.nth(3), bars.nth(6)];
     const [from, lastDay] = [await first.getAttribute('data-period'), await last.getAttribute('data-period')];
@@ -273,9 +271,7 @@ describe('the explorer at /explore', () => {
     await load(() => page.goto(`${server.url}/explore?dataset=crimes&primary_type=THEFT&areas=community`));
     expect(await rowsMatching()).toBe(await countCrimes(`primary_type = 'THEFT'`));
     expect(await page.textContent('[data-testid=filter-chip]')).toContain('primary_type: THEFT');
-    if (HAS_AGGREGATE) {
-      expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
-    }
+    expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
     await page.screenshot({ path: `${SCREENSHOTS}explorer-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await load(() => page.reload());
