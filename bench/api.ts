@@ -1,8 +1,8 @@
 // Benchmark of the read API at scale (not a test; never run by `npm test`).
 //   npm run bench:api -- [--rows 8000000] [--duration 20] [--warmup 10] [--rounds 4] [--connections 32] [--reload] [--refresh] [--export]
 // Loads `--rows` crimes (the bundled real sample cloned with new ids, dates spread over
-// 2001-2025) into its own database `lakefront_bench_api` on the PostgreSQL in DATABASE_URL
-// (default postgres://postgres@127.0.0.1:5432/postgres), refreshes the report rollups, then runs
+// 2001-2025) into the shared database `lakefront_bench_api` (bench/crimes-database.ts) on the
+// PostgreSQL in DATABASE_URL, refreshes the report rollups, then runs
 // autocannon against the API and, for the list query, against a bare node:http + pg handler in
 // the same run. A loaded database is reused unless --reload; its rollups are refreshed after a
 // load or with --refresh.
@@ -11,17 +11,9 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import knexFactory from 'knex';
-import { communityAreas } from '../core/datasets/community-areas.js';
-import { crimes } from '../core/datasets/crimes.js';
-import { zipCodes } from '../core/datasets/zip-codes.js';
-import { connect, type Database } from '../core/db/connect.js';
-import { migrateLatest } from '../core/db/migrate.js';
-import { silentLogger } from '../core/log.js';
-import { refreshRollups } from '../core/reports/rollups.js';
-import { recomputeEnrichment } from '../ingest/enrich/recompute.js';
-import { loadSample } from '../ingest/load-sample.js';
+import { connect } from '../core/db/connect.js';
 import { encodeCursor } from '../server/src/cursor.js';
+import { log, prepareBenchCrimes } from './crimes-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,59 +35,6 @@ const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
 const ROUNDS = Math.max(1, Math.round(Number(args.rounds)));
 const CONNECTIONS = Number(args.connections);
-const DATABASE = 'lakefront_bench_api';
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${DATABASE}` }).toString();
-const DAYS_2001_2025 = 9131;
-const CHUNK = 500_000;
-
-const log = (message: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-
-async function ensureDatabase(): Promise<void> {
-  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  try {
-    const exists = (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DATABASE])).rows.length > 0;
-    if (exists && args.reload) await admin.raw(`DROP DATABASE ${DATABASE} WITH (FORCE)`);
-    if (!exists || args.reload) await admin.raw(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.destroy();
-  }
-}
-
-/** Clones the enriched sample in SQL: new ids, the same time of day on a day spread evenly over 2001-2025. */
-async function load(db: Database): Promise<void> {
-  const { knex } = db;
-  for (const dataset of [zipCodes, communityAreas, crimes]) await loadSample(knex, dataset, silentLogger);
-  await recomputeEnrichment(db, [crimes]);
-  const sampleSize = Number((await knex('data.crimes').count({ n: '*' }))[0]!.n);
-  await knex.raw('DROP TABLE IF EXISTS bench_sample');
-  await knex.raw('CREATE UNLOGGED TABLE bench_sample AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, * FROM data.crimes');
-  const indexes = (await knex.raw(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'data' AND tablename = 'crimes' AND indexname NOT LIKE '%pkey'`)).rows as { indexname: string; indexdef: string }[];
-  for (const index of indexes) await knex.raw(`DROP INDEX data.${index.indexname}`);
-  const columns = ((await knex.raw(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'data' AND table_name = 'crimes' ORDER BY ordinal_position`)).rows as { column_name: string }[]).map((row) => row.column_name);
-  const computed: Record<string, string> = {
-    id: '1000000000 + g',
-    date: `(date '2001-01-01' + ((g * 7919::bigint) % ${DAYS_2001_2025})::int) + s.date::time`,
-    year: `extract(year FROM date '2001-01-01' + ((g * 7919::bigint) % ${DAYS_2001_2025})::int)::int`,
-    _row_id: `'bench-' || g`,
-  };
-  const select = columns.map((column) => computed[column] ?? `s.${column}`).join(', ');
-  for (let start = 0; start < ROWS - sampleSize; start += CHUNK) {
-    const end = Math.min(start + CHUNK, ROWS - sampleSize) - 1;
-    const began = Date.now();
-    await knex.raw(`INSERT INTO data.crimes (${columns.join(', ')}) SELECT ${select} FROM generate_series(${start}, ${end}) g JOIN bench_sample s ON s.n = g % ${sampleSize}`);
-    log(`loaded ${(sampleSize + end + 1).toLocaleString('en-US')} rows (${Math.round(((end - start + 1) / (Date.now() - began)) * 1000).toLocaleString('en-US')} rows/s)`);
-  }
-  for (const index of indexes) {
-    const began = Date.now();
-    await knex.raw(index.indexdef);
-    log(`index ${index.indexname} built in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-  }
-  await knex.raw('DROP TABLE bench_sample');
-  await knex('lakefront.sync_state').where({ dataset: 'crimes' }).update({ rows_total: ROWS, last_success_at: new Date().toISOString() });
-  await knex.raw('VACUUM ANALYZE data.crimes');
-}
-
 /** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 
@@ -126,22 +65,8 @@ async function measure(name: string, url: string, duration = DURATION, warmup = 
   return measured;
 }
 
-await ensureDatabase();
+const benchUrl = await prepareBenchCrimes({ rows: ROWS, reload: args.reload, refresh: args.refresh });
 const db = await connect({ databaseUrl: benchUrl, poolMax: 2 });
-await migrateLatest(db.knex);
-const present = Number((await db.knex('data.crimes').count({ n: '*' }))[0]!.n);
-if (present !== ROWS) {
-  if (present > 0) throw new Error(`${DATABASE} holds ${present} crimes, not ${ROWS}: rerun with --reload`);
-  const began = Date.now();
-  await load(db);
-  log(`loaded ${ROWS.toLocaleString('en-US')} crimes in ${((Date.now() - began) / 1000).toFixed(0)} s`);
-}
-if (present !== ROWS || args.refresh) {
-  // The first fill is plain; a later one CONCURRENTLY, as after a sync.
-  const refreshed = await refreshRollups(db, ['crimes'], { concurrently: present === ROWS });
-  log(`rollups refreshed: ${refreshed.map((item) => `${item.view} ${(item.ms / 1000).toFixed(1)} s`).join(', ')}`);
-  await db.knex.raw('ANALYZE');
-}
 
 // A real deep cursor: the row 70% of the way down the default order (what a client paging that far holds).
 const deep = (await db.knex.raw(`SELECT date, id FROM api.crimes ORDER BY date DESC NULLS LAST, id DESC OFFSET ${Math.floor(ROWS * 0.7)} LIMIT 1`)).rows[0] as { date: string; id: number };
