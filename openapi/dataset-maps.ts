@@ -1,4 +1,4 @@
-import { aggregateOperationId, camelKey, listOperationId, listPath } from '../core/datasets/api-names.js';
+import { aggregateOperationId, aggregatePath, camelKey, listOperationId, listPath } from '../core/datasets/api-names.js';
 import type { DatasetDefinition } from '../core/datasets/index.js';
 import { listSurface } from '../core/datasets/list-surface.js';
 
@@ -32,6 +32,7 @@ export function sdkDatasetMap(datasets: readonly DatasetDefinition[]): string {
   const imports = datasets.flatMap((dataset) => [listOperationId(dataset), aggregateOperationId(dataset)]).sort();
   const lines = datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${listOperationId(dataset)},`);
   const aggregates = datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${aggregateOperationId(dataset)},`);
+  const paths = datasets.map((dataset) => `  ${camelKey(dataset.key)}: { list: '${listPath(dataset)}', aggregate: '${aggregatePath(dataset)}' },`);
   return `${GENERATED}
 import {
 ${imports.map((name) => `  ${name},`).join('\n')}
@@ -45,6 +46,14 @@ ${lines.join('\n')}
 /** \`lf.<key>.aggregate(…)\`: the grouped counts of each dataset (\`GET /v1/{dataset-key}/aggregate\`). */
 export const DATASET_AGGREGATES = {
 ${aggregates.join('\n')}
+} as const;
+
+/**
+ * The same datasets as paths alone: what \`createLakefront\` runs on. The operations above only type
+ * it, so a bundle of the facade carries a dozen strings instead of every dataset's operations.
+ */
+export const DATASET_PATHS = {
+${paths.join('\n')}
 } as const;
 `;
 }

@@ -1,7 +1,8 @@
 // Size budget: the SDK bundled and minified as an app would ship it, for two apps: one that uses
 // the whole client (`createLakefront`: every dataset and report) and one that builds a single
 // dataset (`createLakefrontClient` + `dataset(client, listCrimes)`). Prints both; exits 1 when the
-// whole client is over 10 kB gzipped, or when the one-dataset bundle carries another dataset.
+// whole client is over 10 kB gzipped, when the one-dataset bundle carries another dataset, or when
+// `createLakefront` carries a generated operation (it runs on the paths alone).
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -42,6 +43,10 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   }
   if (one.text.includes('/v1/taxi-trips') || !one.text.includes('/v1/crimes')) {
     console.error('the one-dataset bundle is not tree-shaken: it carries /v1/taxi-trips');
+    process.exit(1);
+  }
+  if (all.text.includes('primary_type')) {
+    console.error('createLakefront carries generated operations (their serializers name primary_type)');
     process.exit(1);
   }
 }

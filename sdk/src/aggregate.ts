@@ -1,5 +1,5 @@
-import { endpoint, type LakefrontClient } from './client.js';
-import type { Operation, ParamsOf, ResultOf } from './operation.js';
+import { endpointAt, type LakefrontClient } from './client.js';
+import { routeOf, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
 import type { QueryOptions } from './query.js';
 import type { CallOptions } from './transport.js';
 
@@ -51,11 +51,16 @@ export type AggregateApi<Op extends Operation> = (<const Params extends Aggregat
 
 /** A dataset's grouped counts from its generated aggregate operation: `aggregate(client, aggregateCrimes)`. */
 export function aggregate<Op extends Operation>(client: LakefrontClient, op: Op): AggregateApi<Op> {
-  const grouped = endpoint(client, op) as unknown as ((params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>) & {
+  return aggregateAt(client, routeOf(op)) as unknown as AggregateApi<Op>;
+}
+
+/** @internal Grouped counts on a route (typed by the caller): always JSON. */
+export function aggregateAt(client: LakefrontClient, route: Route): AggregateApi<Operation> {
+  const grouped = endpointAt(client, route) as unknown as ((params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>) & {
     queryOptions(params: object, options?: Omit<CallOptions, 'signal'>): QueryOptions<AggregateAnswer<never>>;
   };
   const call = (params?: object, options?: CallOptions) => grouped({ ...params, format: 'json' }, options);
   return Object.assign(call, {
     queryOptions: (params?: object, options?: Omit<CallOptions, 'signal'>) => grouped.queryOptions({ ...params, format: 'json' }, options),
-  }) as unknown as AggregateApi<Op>;
+  }) as unknown as AggregateApi<Operation>;
 }

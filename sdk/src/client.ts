@@ -1,6 +1,6 @@
 import { datasetApi, type DatasetApiOf } from './dataset.js';
 import { EtagCache } from './etag-cache.js';
-import { callOperation, describeOperation, type Operation, type ParamsOf, type ResultOf } from './operation.js';
+import { callRoute, routeOf, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
 import { queryKeyOf, type QueryOptions } from './query.js';
 import { resolveRetry, type RetryOptions } from './retry.js';
 import { checkedTimeout, createTransport, type CallOptions, type RequestContext, type ResponseContext, type Transport } from './transport.js';
@@ -82,23 +82,27 @@ export function createLakefrontClient(options: LakefrontOptions): LakefrontClien
 
 /** A dataset's methods (`list`, `rows`, `pages`, `ndjson`, `csv`, …) from its generated list operation: `dataset(client, listCrimes)`. */
 export function dataset<Op extends Operation>(client: LakefrontClient, op: Op): DatasetApiOf<Op> {
-  return datasetApi(client[TRANSPORT], op, client.baseUrl) as unknown as DatasetApiOf<Op>;
+  return datasetAt(client, routeOf(op)) as unknown as DatasetApiOf<Op>;
 }
 
 /** A report or boundary set from its generated operation: `endpoint(client, getCrimesByZip)`. */
 export function endpoint<Op extends Operation>(client: LakefrontClient, op: Op): EndpointApi<Op> {
-  const transport = client[TRANSPORT];
-  const call = (params?: object, callOptions?: CallOptions) => callOperation(transport, op, params, callOptions);
-  const path = describeOperation(op, undefined).url;
-  return Object.assign(call, {
-    queryOptions: (params?: object, callOptions?: Omit<CallOptions, 'signal'>) => ({
-      queryKey: queryKeyOf(client.baseUrl, path, 'get', params),
-      queryFn: ({ signal }: { signal: AbortSignal }) => call(params, { ...callOptions, signal }),
-    }),
-  }) as unknown as EndpointApi<Op>;
+  return endpointAt(client, routeOf(op)) as unknown as EndpointApi<Op>;
 }
 
-/** Calls an operation that takes no parameters (`listDatasets`). */
-export function callWithoutParams<Op extends Operation>(client: LakefrontClient, op: Op, options?: CallOptions): Promise<ResultOf<Op>> {
-  return callOperation(client[TRANSPORT], op, undefined, options);
+/** @internal A dataset's methods on a route (typed by the caller). */
+export function datasetAt(client: LakefrontClient, route: Route): DatasetApiOf<Operation> {
+  return datasetApi(client[TRANSPORT], route, client.baseUrl);
+}
+
+/** @internal A whole-answer GET on a route, with its queryOptions (typed by the caller). */
+export function endpointAt(client: LakefrontClient, route: Route): EndpointApi<Operation> {
+  const transport = client[TRANSPORT];
+  const call = (params?: object, callOptions?: CallOptions) => callRoute(transport, route, params, callOptions);
+  return Object.assign(call, {
+    queryOptions: (params?: object, callOptions?: Omit<CallOptions, 'signal'>) => ({
+      queryKey: queryKeyOf(client.baseUrl, route.url, 'get', params),
+      queryFn: ({ signal }: { signal: AbortSignal }) => call(params, { ...callOptions, signal }),
+    }),
+  }) as unknown as EndpointApi<Operation>;
 }

@@ -1,7 +1,7 @@
 import type { PointFeatureCollection } from './generated/types.gen.js';
 import { LakefrontError, throwIfAborted } from './errors.js';
 import { readNdjson } from './ndjson.js';
-import { callOperation, describeOperation, type Operation, type ParamsOf, type ResultOf } from './operation.js';
+import { callRoute, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
 import { queryKeyOf, type InfiniteQueryOptions, type QueryOptions } from './query.js';
 import type { CallOptions, Transport } from './transport.js';
 
@@ -124,11 +124,11 @@ export type DatasetApiOf<Op extends Operation> = NonNullable<Parameters<Op>[0]> 
 
 const ROWS_PAGE_SIZE = 1000;
 
-/** The methods of one dataset over a transport: `dataset(client, listCrimes)` is what `lf.crimes` is. */
-export function datasetApi<Op extends Operation>(transport: Transport, op: Op, baseUrl: string): PointDatasetApi<Op> {
+/** The methods of one dataset's list route over a transport: `dataset(client, listCrimes)` and `lf.crimes` both are this. */
+export function datasetApi(transport: Transport, route: Route, baseUrl: string): PointDatasetApi<Operation> {
   const call = (params: object | undefined, options: CallOptions | undefined, format: string, as: 'json' | 'text' | 'stream' = 'json') =>
-    callOperation(transport, op, { ...params, format }, options, as);
-  const path = describeOperation(op, undefined).url;
+    callRoute(transport, route, { ...params, format }, options, as);
+  const path = route.url;
 
   async function* pages(params: object | undefined, options: PagesOptions = {}) {
     const { prefetch = false, ...callOptions } = options;
@@ -193,5 +193,5 @@ export function datasetApi<Op extends Operation>(transport: Transport, op: Op, b
       initialPageParam: null,
       getNextPageParam: (lastPage) => (lastPage as unknown as { next_cursor: string | null }).next_cursor,
     }),
-  } as PointDatasetApi<Op>;
+  } as PointDatasetApi<Operation>;
 }

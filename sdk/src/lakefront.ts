@@ -1,10 +1,10 @@
-import { listDatasets } from './generated/sdk.gen.js';
-import { aggregate, type AggregateApi } from './aggregate.js';
-import { callWithoutParams, createLakefrontClient, dataset, endpoint, type EndpointApi, type LakefrontOptions } from './client.js';
+import type { listDatasets } from './generated/sdk.gen.js';
+import { aggregateAt, type AggregateApi } from './aggregate.js';
+import { createLakefrontClient, datasetAt, endpointAt, type EndpointApi, type LakefrontOptions } from './client.js';
 import type { DatasetApiOf } from './dataset.js';
-import type { ResultOf } from './operation.js';
+import { routeAt, type ResultOf } from './operation.js';
 import type { CallOptions } from './transport.js';
-import { BOUNDARY_OPERATIONS, DATASET_AGGREGATES, DATASET_OPERATIONS, REPORT_OPERATIONS } from './table.js';
+import { BOUNDARY_PATHS, DATASET_PATHS, REPORT_PATHS, type BOUNDARY_OPERATIONS, type DATASET_AGGREGATES, type DATASET_OPERATIONS, type REPORT_OPERATIONS } from './table.js';
 
 type DatasetOperations = typeof DATASET_OPERATIONS;
 type DatasetAggregates = typeof DATASET_AGGREGATES;
@@ -25,22 +25,20 @@ export type Lakefront = {
 
 /**
  * The whole Lakefront client: every dataset, report and boundary set of the API,
- * `createLakefront({ baseUrl }).crimes.list({ primaryType: 'THEFT' })`. For a browser bundle that
- * carries only what it uses, build the parts with `createLakefrontClient`, `dataset` and `endpoint`.
+ * `createLakefront({ baseUrl }).crimes.list({ primaryType: 'THEFT' })`.
+ * It runs on the API's paths alone (the generated operations only type it), so a browser bundle of
+ * it carries no dataset's code: each dataset costs it a path. `createLakefrontClient` with
+ * `dataset` and `endpoint` builds only the parts an app names.
  */
 export function createLakefront(options: LakefrontOptions): Lakefront {
   const client = createLakefrontClient(options);
-  const map = <T extends Record<string, unknown>, R>(table: T, build: (op: any) => R) =>
-    Object.fromEntries(Object.entries(table).map(([key, op]) => [key, build(op)]));
+  const each = <Value,>(paths: Record<string, Value>, build: (path: Value) => unknown) =>
+    Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, build(path)]));
+  const datasetsList = endpointAt(client, routeAt('/v1/datasets'));
   return {
-    ...Object.fromEntries(
-      Object.entries(DATASET_OPERATIONS).map(([key, op]) => {
-        const grouped = DATASET_AGGREGATES[key as keyof DatasetAggregates] as DatasetAggregates[keyof DatasetAggregates] | undefined;
-        return [key, Object.assign(dataset(client, op), grouped ? { aggregate: aggregate(client, grouped) } : {})];
-      }),
-    ),
-    datasets: { list: (callOptions?: CallOptions) => callWithoutParams(client, listDatasets, callOptions) },
-    reports: map(REPORT_OPERATIONS, (op) => endpoint(client, op)),
-    boundaries: map(BOUNDARY_OPERATIONS, (op) => endpoint(client, op)),
+    ...each(DATASET_PATHS, (paths) => Object.assign(datasetAt(client, routeAt(paths.list)), { aggregate: aggregateAt(client, routeAt(paths.aggregate)) })),
+    datasets: { list: (callOptions?: CallOptions) => datasetsList(undefined, callOptions) },
+    reports: each(REPORT_PATHS, (path) => endpointAt(client, routeAt(path))),
+    boundaries: each(BOUNDARY_PATHS, (path) => endpointAt(client, routeAt(path))),
   } as unknown as Lakefront;
 }

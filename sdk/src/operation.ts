@@ -28,12 +28,25 @@ export type ResultOf<Op extends Operation> = NonNullable<Awaited<ReturnType<Op>>
 /** A stand-in for the generated client: it only records what the operation asks for (path, query, serializer). */
 const recorder = { get: (request: WireRequest) => request };
 
-/** What a generated operation would request for these facade parameters: path, wire query, serializer. */
-export function describeOperation(op: Operation, params: object | undefined): WireRequest {
-  return op({ client: recorder, query: toWireQuery(params) }) as WireRequest;
+/** Where a call goes and how its query is written: a path of the API and the query serializer. */
+export type Route = Omit<WireRequest, 'query'>;
+
+/** The route of a generated operation: its path and its serializer, as the operation itself gives them. */
+export function routeOf(op: Operation): Route {
+  const { url, querySerializer } = op({ client: recorder }) as WireRequest;
+  return { url, querySerializer };
 }
 
-/** Calls an operation through the SDK's transport and answers its body, or throws a LakefrontError. */
-export function callOperation(transport: Transport, op: Operation, params: object | undefined, options: CallOptions | undefined, as: BodyAs = 'json'): Promise<any> {
-  return transport(describeOperation(op, params), options, as);
+/**
+ * The route of a path without its generated operation, for the whole facade (`createLakefront`),
+ * which then carries no operation's code: every list parameter of the spec is a comma-separated
+ * form (`style: form, explode: false`), so one serializer writes them all (a test checks the spec).
+ */
+export function routeAt(url: string): Route {
+  return { url, querySerializer: { array: { explode: false } } };
+}
+
+/** Calls a route through the SDK's transport and answers its body, or throws a LakefrontError. */
+export function callRoute(transport: Transport, route: Route, params: object | undefined, options: CallOptions | undefined, as: BodyAs = 'json'): Promise<any> {
+  return transport({ ...route, query: toWireQuery(params) }, options, as);
 }

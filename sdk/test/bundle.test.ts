@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 /*
  * The browser story: the SDK bundled and minified as an app ships it (esbuild, platform neutral).
- * An app that builds one dataset with `dataset(client, listCrimes)` must not carry the others;
+ * An app that builds one dataset with `dataset(client, listCrimes)` must not carry the others, and
+ * `createLakefront` carries no generated operation (it runs on paths: a dataset costs it a path);
  * `npm run -w @lakefront/sdk check` prints the same two sizes from dist.
  */
 const src = fileURLToPath(new URL('../src/', import.meta.url));
@@ -28,6 +29,18 @@ export const crimes = dataset(createLakefrontClient({ baseUrl: '/' }), listCrime
     }
     expect(one.gzipped).toBeLessThan(all.gzipped);
     expect(all.gzipped).toBeLessThan(10 * 1024);
+  });
+
+  it('createLakefront carries the paths of the datasets, not their generated operations', async () => {
+    const one = await bundle(`import { createLakefrontClient, dataset } from './index.js'; import { listCrimes } from './operations.js';
+export const crimes = dataset(createLakefrontClient({ baseUrl: '/' }), listCrimes);`);
+    const all = await bundle(`import { createLakefront } from './index.js'; export const lf = createLakefront({ baseUrl: '/' });`);
+    // A generated operation brings its serializer's parameter names (`primary_type` for listCrimes).
+    expect(one.text).toContain('primary_type');
+    for (const parameter of ['primary_type', 'group_by', 'geo_community_area']) expect(all.text).not.toContain(parameter);
+    // Every dataset, aggregate, report and boundary set of the whole client costs it a path and
+    // the few bytes that name it: well under what the transport they share weighs.
+    expect(all.gzipped - one.gzipped).toBeLessThan(one.gzipped / 4);
   });
 
   it('nothing Node-only gets into a browser bundle', async () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } f
 import { readSodaFixture } from '../../core/testing/fixtures.js';
 import type { LiveServer } from '../../server/test/helpers.js';
 import { createLakefront, LakefrontAbortError, LakefrontError, type Crime } from '../src/index.js';
-import { BOUNDARY_OPERATIONS, DATASET_OPERATIONS, REPORT_OPERATIONS } from '../src/table.js';
+import { routeAt, routeOf, type Operation } from '../src/operation.js';
+import { BOUNDARY_OPERATIONS, BOUNDARY_PATHS, DATASET_AGGREGATES, DATASET_OPERATIONS, DATASET_PATHS, REPORT_OPERATIONS, REPORT_PATHS } from '../src/table.js';
 import { startSampleServer } from './live-server.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
@@ -86,6 +87,23 @@ describe('the table of operations', () => {
     expect(Object.keys(DATASET_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/(?!datasets$|reports\/|boundaries\/)(?!.*\/aggregate$)/));
     expect(Object.keys(REPORT_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/reports\//));
     expect(Object.keys(BOUNDARY_OPERATIONS).sort()).toEqual(namesUnder(/^\/v1\/boundaries\//));
+  });
+
+  it('gives createLakefront, which runs on paths alone, the path and the serializer of each operation', () => {
+    const pairs: Array<[Operation, string]> = [
+      ...Object.entries(DATASET_OPERATIONS).map(([key, op]): [Operation, string] => [op, DATASET_PATHS[key as keyof typeof DATASET_PATHS].list]),
+      ...Object.entries(DATASET_AGGREGATES).map(([key, op]): [Operation, string] => [op, DATASET_PATHS[key as keyof typeof DATASET_PATHS].aggregate]),
+      ...Object.entries(REPORT_OPERATIONS).map(([key, op]): [Operation, string] => [op, REPORT_PATHS[key as keyof typeof REPORT_PATHS]]),
+      ...Object.entries(BOUNDARY_OPERATIONS).map(([key, op]): [Operation, string] => [op, BOUNDARY_PATHS[key as keyof typeof BOUNDARY_PATHS]]),
+    ];
+    expect(pairs).toHaveLength(2 * Object.keys(DATASET_PATHS).length + Object.keys(REPORT_PATHS).length + Object.keys(BOUNDARY_PATHS).length);
+    const generic = routeAt('/').querySerializer;
+    for (const [op, path] of pairs) {
+      const route = routeOf(op) as { url: string; querySerializer?: { parameters?: Record<string, unknown> } };
+      expect(route.url).toBe(path);
+      // Every list parameter the generated operation knows is written the one way routeAt writes them all.
+      for (const serializer of Object.values(route.querySerializer?.parameters ?? {})) expect(serializer).toEqual(generic);
+    }
   });
 
   it('calls, for every name, the path that name comes from', async () => {

@@ -58,3 +58,22 @@ export const DATASET_AGGREGATES = {
   ctaStops: aggregateCtaStops,
   foodInspections: aggregateFoodInspections,
 } as const;
+
+/**
+ * The same datasets as paths alone: what `createLakefront` runs on. The operations above only type
+ * it, so a bundle of the facade carries a dozen strings instead of every dataset's operations.
+ */
+export const DATASET_PATHS = {
+  zipCodes: { list: '/v1/zip-codes', aggregate: '/v1/zip-codes/aggregate' },
+  communityAreas: { list: '/v1/community-areas', aggregate: '/v1/community-areas/aggregate' },
+  population: { list: '/v1/population', aggregate: '/v1/population/aggregate' },
+  crimes: { list: '/v1/crimes', aggregate: '/v1/crimes/aggregate' },
+  serviceRequests: { list: '/v1/service-requests', aggregate: '/v1/service-requests/aggregate' },
+  businessLicenses: { list: '/v1/business-licenses', aggregate: '/v1/business-licenses/aggregate' },
+  trafficCrashes: { list: '/v1/traffic-crashes', aggregate: '/v1/traffic-crashes/aggregate' },
+  taxiTrips: { list: '/v1/taxi-trips', aggregate: '/v1/taxi-trips/aggregate' },
+  rideshareTrips: { list: '/v1/rideshare-trips', aggregate: '/v1/rideshare-trips/aggregate' },
+  ctaStationEntries: { list: '/v1/cta-station-entries', aggregate: '/v1/cta-station-entries/aggregate' },
+  ctaStops: { list: '/v1/cta-stops', aggregate: '/v1/cta-stops/aggregate' },
+  foodInspections: { list: '/v1/food-inspections', aggregate: '/v1/food-inspections/aggregate' },
+} as const;
