@@ -41,4 +41,8 @@ export const rideshareTrips = {
     { name: 'dropoff_centroid_latitude', type: 'double' },
     { name: 'dropoff_centroid_longitude', type: 'double' },
   ],
+  sample: {
+    file: 'm6dm-c72p.json',
+    origin: 'YangXiaoShawn/YangXiaoShawn.github.io casuallab/fixtures/chicago_tnp_2022-01-01_300.csv @ 8e9400a9 (the API\'s CSV of m6dm-c72p), 2022-01-01',
+  },
 } as const satisfies DatasetDefinition;

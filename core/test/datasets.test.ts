@@ -180,9 +180,13 @@ describe(`dataset tables and views (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 });
 
 describe(`rows shaped by the schema notes (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-  it('covers every dataset that has no bundled sample', () => {
-    const without = datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key);
-    expect(Object.keys(schemaExampleRows).sort()).toEqual(without.sort());
+  it('each fill a column their dataset\'s bundled sample never fills (otherwise the real rows test it)', () => {
+    for (const [key, example] of Object.entries(schemaExampleRows)) {
+      const dataset = findDataset(key)!;
+      const filled = new Set(readSodaFixture(dataset.sourceIds[0]!).flatMap((row) => Object.keys(row)));
+      const missing = dataset.columns.map((column) => column.source ?? column.name).filter((field) => example.row[field] !== undefined && !filled.has(field));
+      expect(missing.length, key).toBeGreaterThan(0);
+    }
   });
 
   it.each(Object.entries(schemaExampleRows))('%s: maps, stores and serves typed values', async (key, example) => {

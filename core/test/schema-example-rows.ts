@@ -1,7 +1,8 @@
 /**
- * One row per dataset that has no bundled real sample (rideshare trips), in the portal's SODA JSON shape, with the
- * example values quoted in the portal's published column notes for each id (recorded responses where the notes
- * have one: the 2021 TNP trip). System fields are made up.
+ * Rows for columns that no bundled real sample fills, in the portal's SODA JSON shape, with the example values
+ * quoted in the portal's published column notes (recorded responses where the notes have one: the 2021 TNP trip).
+ * The rideshare sample comes from m6dm-c72p (2018-2022), which lacks the columns n26f-ihde (2023 on) added:
+ * `percent_time_chicago`, `percent_distance_chicago` and `shared_trip_match`. System fields are made up.
  */
 const system = (id: string) => ({ ':id': `row-${id}`, ':updated_at': '2024-01-10T16:39:45.134Z', ':created_at': '2024-01-10T16:39:45.134Z' });
 

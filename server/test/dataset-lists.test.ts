@@ -17,8 +17,8 @@ let server: LiveServer;
 /** Every crime as the API serves it (checked against the fixture below), for independent filtering. */
 let allCrimes: Record<string, any>[];
 
-// Every dataset is seeded: the bundled real samples, and for the two datasets without one (311,
-// rideshare) the row of documented portal values from the schema notes. On top of the real crashes,
+// Every dataset is seeded: the bundled real samples, plus the rideshare row of documented portal
+// values from the schema notes (it fills the 2023-on columns the sample lacks). On top of the real crashes,
 // 60 synthetic ones, a fifth of them without a crash_date (a fault the real rows lack: the keyset
 // must page through NULLs too), placed where real crimes happened so that enrichment gives them a
 // community area.

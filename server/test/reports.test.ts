@@ -17,8 +17,9 @@ const pickOne = <T>(items: readonly T[]): T => items[Math.floor(random() * items
 const pad = (value: number) => String(value).padStart(2, '0');
 const ZIPS = ['60614', '60647', '60608'];
 
-// Synthetic rows, in the portal's wire format: 311 requests (open ones, a fault the real sample lacks), rideshare trips (no sample),
-// and 2014 population counts, a year the real population sample (2018-2019) lacks but the crimes have.
+// Synthetic rows, in the portal's wire format: 311 requests (open ones, a fault the real sample lacks), rideshare trips in
+// 2021, a ninth of them without a fare (every real trip, all on 2022-01-01, has one), and 2014 population counts, a year
+// the real population sample (2018-2019) lacks but the crimes have.
 const requests = Array.from({ length: 90 }, (_, index) => {
   const created = `2025-0${1 + (index % 6)}-${pad(1 + (index % 27))}T${pad(index % 24)}:00:00.000`;
   const closed = index % 4 === 0 ? undefined : new Date(Date.parse(`${created}Z`) + (1 + index * 7) * 3_600_000).toISOString().replace('Z', '');
@@ -37,9 +38,10 @@ const trips = (prefix: string) =>
     pickup_community_area: String(pickOne([8, 32, 28])),
     ...(index % 9 === 0 ? {} : { fare: (5 + Math.floor(random() * 4000) / 100).toFixed(2) }),
   }));
-const rideshare = trips('ride');
-// Taxi trips, traffic crashes and CTA entries are the bundled real samples.
+const syntheticRideshare = trips('ride');
+// Taxi trips, traffic crashes and CTA entries are the bundled real samples; rideshare trips are its sample plus the above.
 const taxi = readSodaFixture('wrvz-psew');
+const rideshare = [...readSodaFixture('m6dm-c72p'), ...syntheticRideshare];
 const zipOf = (index: number) => ({ geo_zip: ZIPS[index % ZIPS.length]! });
 
 let server: LiveServer;
@@ -55,7 +57,7 @@ beforeAll(async () => {
       await recomputeEnrichment(db);
       // The geo_zip of synthetic rows is set directly, so the expected counts do not depend on boundaries.
       await insertSodaRows(db, serviceRequests, requests, (_, index) => zipOf(index));
-      await insertSodaRows(db, rideshareTrips, rideshare);
+      await insertSodaRows(db, rideshareTrips, syntheticRideshare);
       await insertSodaRows(
         db,
         population,

@@ -30,9 +30,9 @@ async function list(path: string): Promise<Row> {
 }
 
 describe('the bundled samples', () => {
-  it('exist and hold rows for every dataset except rideshare trips, which have no public export', () => {
-    expect(datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key)).toEqual(['rideshare-trips']);
-    for (const dataset of datasets.filter((item) => item.sample)) {
+  it('exist and hold rows for every dataset', () => {
+    expect(datasets.filter((dataset) => !dataset.sample).map((dataset) => dataset.key)).toEqual([]);
+    for (const dataset of datasets) {
       const file = new URL(dataset.sample!.file, SAMPLES);
       expect(existsSync(file), dataset.sample!.file).toBe(true);
       const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
@@ -42,7 +42,7 @@ describe('the bundled samples', () => {
 
   it('all load into an empty database: /v1/datasets counts each sample\'s rows', async () => {
     const { data } = await list('/v1/datasets');
-    for (const dataset of datasets.filter((item) => item.sample)) {
+    for (const dataset of datasets) {
       const rows = readSodaFixture(dataset.sourceIds[0]!).length;
       const [{ count }] = await server.db.knex(`data.${dataset.table}`).select(server.db.knex.raw('count(*)::int AS count'));
       expect(count, dataset.key).toBe(rows);
@@ -286,5 +286,91 @@ describe('taxi trips (wrvz-psew)', () => {
     const { data } = await list('/v1/reports/trips/by-community-area?service=taxi');
     expect(data.reduce((sum: number, row: Row) => sum + row.trips, 0)).toBe(sample.filter((row) => row.pickup_community_area !== undefined).length);
     expect(new Set(data.map((row: Row) => row.month))).toEqual(new Set(['2014-02-01', '2014-03-01']));
+  });
+});
+
+describe('rideshare trips (m6dm-c72p)', () => {
+  const sample = readSodaFixture('m6dm-c72p');
+
+  it('maps a trip: the API\'s text typed, the centroid as latitude and longitude, the portal\'s float noise kept', async () => {
+    const { data } = await list('/v1/rideshare-trips?from=2022-01-01T02:00&to=2022-01-01T02:01&pickup_community_area=22&dropoff_community_area=8');
+    expect(data).toEqual([
+      expect.objectContaining({
+        trip_id: '0023a884e6bd212188940d21454898113d06f2a8',
+        trip_start_timestamp: '2022-01-01T02:00:00',
+        trip_end_timestamp: '2022-01-01T02:15:00',
+        trip_seconds: 970,
+        trip_miles: 6.0751,
+        percent_time_chicago: null,
+        pickup_census_tract: '17031221200',
+        dropoff_census_tract: '17031081403',
+        fare: 52.5,
+        tip: 1,
+        additional_charges: 4,
+        trip_total: 57.5,
+        shared_trip_authorized: false,
+        shared_trip_match: null,
+        trips_pooled: 1,
+        pickup_centroid_latitude: 41.9210845826,
+        pickup_centroid_longitude: -87.704648384,
+        dropoff_centroid_latitude: 41.8909220259,
+        dropoff_centroid_longitude: -87.6188683546,
+        // Tract 2212 lies in Logan Square, the portal's own pickup area 22.
+        geo_community_area: 22,
+      }),
+    ]);
+    // The API's CSV printed this total as 2.5 + 0 + 2.36 summed in binary floating point.
+    const [short] = (await list('/v1/rideshare-trips?from=2022-01-01T00:00&to=2022-01-01T00:01&pickup_community_area=8&dropoff_community_area=8')).data.filter(
+      (row: Row) => row.trip_id === '0066f1154bb7dc467b2d8ce59e8def475a428557',
+    );
+    expect(short).toMatchObject({ fare: 2.5, additional_charges: 2.36, trip_total: 4.859999999999999 });
+  });
+
+  it('keeps a trip that ends outside Chicago: no dropoff tract, area or centroid', async () => {
+    const { data } = await list('/v1/rideshare-trips?from=2022-01-01T00:00&to=2022-01-01T00:01&pickup_community_area=8&limit=100');
+    expect(data.find((row: Row) => row.trip_id === '0023918a32baa84c59a60ec6acd38ef8d8876a55')).toMatchObject({
+      trip_miles: 27.8011,
+      pickup_census_tract: null,
+      dropoff_census_tract: null,
+      dropoff_community_area: null,
+      dropoff_centroid_latitude: null,
+      trip_total: 45.41,
+      geo_community_area: 8,
+    });
+  });
+
+  it('computes the pickup community area the portal itself reports, for every trip with a centroid', async () => {
+    const rows = (await server.db.knex('api.rideshare_trips').select('trip_id', 'pickup_community_area', 'pickup_centroid_latitude', 'geo_community_area')) as Row[];
+    expect(rows).toHaveLength(300);
+    // 13 trips have neither a pickup area nor a pickup centroid (suppressed, or outside Chicago).
+    expect(rows.filter((row) => row.pickup_centroid_latitude === null).map((row) => [row.pickup_community_area, row.geo_community_area])).toEqual(
+      Array.from({ length: 13 }, () => [null, null]),
+    );
+    expect(rows.filter((row) => row.geo_community_area !== row.pickup_community_area)).toEqual([]);
+  });
+
+  it('filters by pickup and dropoff area, the shared flag and time', async () => {
+    // Counted in the raw CSV: 50 pickups in area 8 (Near North Side), 5 of them to the Loop (32).
+    expect((await list('/v1/rideshare-trips?pickup_community_area=8&count=exact&limit=1')).total).toBe(50);
+    const toLoop = sample.filter((row) => row.pickup_community_area === '8' && row.dropoff_community_area === '32');
+    const body = await list('/v1/rideshare-trips?pickup_community_area=8&dropoff_community_area=32&limit=100');
+    expect(toLoop).toHaveLength(5);
+    expect(body.data.map((row: Row) => row.trip_id).sort()).toEqual(toLoop.map((row) => row.trip_id).sort());
+    // No trip of that day was authorised to share.
+    expect((await list('/v1/rideshare-trips?shared_trip_authorized=true&count=exact&limit=1')).total).toBe(0);
+    expect((await list('/v1/rideshare-trips?shared_trip_authorized=false&count=exact&limit=1')).total).toBe(300);
+    // 25 trips at each even hour: 12:00 to 13:59 holds only the 12:00 ones.
+    expect((await list('/v1/rideshare-trips?from=2022-01-01T12:00&to=2022-01-01T14:00&count=exact&limit=1')).total).toBe(25);
+  });
+
+  it('counts every trip with a pickup area in the rideshare half of the trips report', async () => {
+    const { data } = await list('/v1/reports/trips/by-community-area?service=rideshare');
+    expect(data.reduce((sum: number, row: Row) => sum + row.trips, 0)).toBe(287);
+    expect(new Set(data.map((row: Row) => row.month))).toEqual(new Set(['2022-01-01']));
+    // Area 8's 50 fares, summed by hand from the CSV: $1,347.50, an average of $26.95.
+    const nearNorth = await list('/v1/reports/trips/by-community-area?service=rideshare&community_area=8');
+    expect(nearNorth.data.map((row: Row) => [row.service, row.community_area, row.month, row.trips, row.average_fare])).toEqual([
+      ['rideshare', 8, '2022-01-01', 50, 26.95],
+    ]);
   });
 });

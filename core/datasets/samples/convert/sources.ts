@@ -293,7 +293,62 @@ const serviceRequests: SampleSource = {
   }),
 };
 
-export const SAMPLE_SOURCES: readonly SampleSource[] = [trafficCrashes, ctaStops, ctaStationEntries, population, taxiTrips, serviceRequests];
+const RIDESHARE_TYPES: Readonly<Record<string, SodaType>> = {
+  trip_start_timestamp: 'floating_timestamp',
+  trip_end_timestamp: 'floating_timestamp',
+  shared_trip_authorized: 'checkbox',
+  ...Object.fromEntries(
+    [
+      'trip_seconds', 'trip_miles', 'pickup_community_area', 'dropoff_community_area', 'fare', 'tip', 'additional_charges', 'trip_total',
+      'trips_pooled', 'pickup_centroid_latitude', 'pickup_centroid_longitude', 'dropoff_centroid_latitude', 'dropoff_centroid_longitude',
+    ].map((name) => [name, 'number' as const]),
+  ),
+};
+
+/** A centroid point from the row's own latitude/longitude text, when both are present. */
+const centroid = (end: 'pickup' | 'dropoff') => (record: SourceRecord): SodaValue | undefined => {
+  const latitude = present(record[`${end}_centroid_latitude`]);
+  const longitude = present(record[`${end}_centroid_longitude`]);
+  return latitude && longitude ? point(longitude, latitude) : undefined;
+};
+
+const rideshareTrips: SampleSource = {
+  portalId: 'm6dm-c72p',
+  name: 'Transportation Network Providers - Trips (2018 - 2022)',
+  rawFile: 'm6dm-c72p.csv',
+  separator: ',',
+  rowIdentifier: 'trip_id',
+  // The API's CSV already uses the field names and the floating timestamp text. The query that saved
+  // it selected every column but the two centroid points, which are made from the same numbers.
+  fields: lowerCased(
+    'trip_id,trip_start_timestamp,trip_end_timestamp,trip_seconds,trip_miles,pickup_census_tract,dropoff_census_tract,' +
+      'pickup_community_area,dropoff_community_area,fare,tip,additional_charges,trip_total,shared_trip_authorized,trips_pooled,' +
+      'pickup_centroid_latitude,pickup_centroid_longitude,dropoff_centroid_latitude,dropoff_centroid_longitude',
+    RIDESHARE_TYPES,
+  ).flatMap((spec): FieldSpec[] => {
+    const header = spec.from as string;
+    if (spec.type === 'floating_timestamp') return [{ ...spec, from: (record) => whenPresent(record[header], floatingAsIs) }];
+    if (spec.type === 'checkbox') return [{ ...spec, from: (record) => whenPresent(record[header], checkbox) }];
+    if (header === 'pickup_centroid_longitude') return [spec, { field: 'pickup_centroid_location', type: 'point', from: centroid('pickup') }];
+    if (header === 'dropoff_centroid_longitude') return [spec, { field: 'dropoff_centroid_location', type: 'point', from: centroid('dropoff') }];
+    return [spec];
+  }),
+  // Like the taxi trips: rows of a month share one load time, two months after the trips.
+  times: (row) => {
+    const loaded = batchTime(row.trip_start_timestamp as string, 2, 16);
+    return { created: loaded, updated: loaded };
+  },
+};
+
+export const SAMPLE_SOURCES: readonly SampleSource[] = [
+  trafficCrashes,
+  ctaStops,
+  ctaStationEntries,
+  population,
+  taxiTrips,
+  serviceRequests,
+  rideshareTrips,
+];
 
 /** Converts one source record to the portal's row (data fields only, nulls omitted, field order as listed). */
 export function toSodaRow(source: SampleSource, record: SourceRecord, index: number): Row {
