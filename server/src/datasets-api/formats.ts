@@ -45,18 +45,6 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** A GeoJSON Feature for a row; rows without coordinates get a `null` geometry, as RFC 7946 allows. */
-export function feature(row: Record<string, unknown>, fields: readonly string[], point: { latitude: string; longitude: string }): object {
-  const latitude = row[point.latitude];
-  const longitude = row[point.longitude];
-  const hasPoint = typeof latitude === 'number' && typeof longitude === 'number';
-  return {
-    type: 'Feature',
-    geometry: hasPoint ? { type: 'Point', coordinates: [longitude, latitude] } : null,
-    properties: pick(row, fields),
-  };
-}
-
 export function pick(row: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const field of fields) picked[field] = row[field] ?? null;

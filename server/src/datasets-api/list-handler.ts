@@ -7,8 +7,9 @@ import { isHead } from '../middleware/security.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { queryParamsOf } from '../query-params.js';
 import { exportRows } from './export-stream.js';
-import { chooseFormat, csvLine, feature, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
+import { chooseFormat, csvLine, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
 import { answerFromCache, dataVersionOf } from './freshness.js';
+import { responseWriter } from './response-writer.js';
 import { filteredRows, readJsonPage, readListRequest, readPage, type ListRequest } from './list-query.js';
 import { listSurface, type ListSurface } from '../../../core/datasets/list-surface.js';
 
@@ -24,8 +25,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
   return async ({ query: typedQuery, req, res }) => {
     const query = typedQuery as Record<string, unknown>;
     const format = chooseFormat(req, query.format as string | undefined, Boolean(surface.point));
-    const base = readListRequest(surface, query);
-    const request: ListRequest = format === 'geojson' && surface.point ? { ...base, extraColumns: [surface.point.latitude, surface.point.longitude] } : base;
+    const request = readListRequest(surface, query);
     if (answerFromCache(req, res, await dataVersionOf(db.knex, [dataset.key]), format)) return RESPONDED;
     if (format === 'csv' || format === 'geojson') res.setHeader('Content-Disposition', attachment(dataset.key, format));
     if (isHead(res)) {
@@ -44,21 +44,23 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     }
     const total = query.count === 'exact' ? countRows(db.knex, surface, request) : undefined;
     total?.catch(() => undefined); // awaited below, after the page
-    if (format === 'json') {
-      const page = await readJsonPage(db.knex, surface, request, cursor, limit);
+    if (format === 'json' || format === 'geojson') {
+      const page = await readJsonPage(db.knex, surface, request, cursor, limit, format === 'geojson' ? 'feature' : 'row');
       const counted = total === undefined ? '' : `,"total":${await total}`;
-      return new JsonText<K>(`{"data":[${page.rows.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)}${counted}}`);
+      const head = format === 'geojson' ? '{"type":"FeatureCollection","features":[' : '{"data":[';
+      const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)}${counted}}`;
+      if (format === 'json' && page.rows.length <= SLICE_ROWS) return new JsonText<K>(`${head}${page.rows.join(',')}${tail}`);
+      if (format === 'geojson' && page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
+      if (format === 'geojson' && total !== undefined) res.setHeader('X-Total-Count', String(await total));
+      res.type(MEDIA_TYPES[format]);
+      await streamInSlices(res, head, page.rows, tail);
+      return RESPONDED;
     }
     const page = await readPage(db.knex, surface, request, cursor, limit);
     if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
     if (total !== undefined) res.setHeader('X-Total-Count', String(await total));
     res.type(MEDIA_TYPES[format]);
-    if (format === 'geojson') {
-      const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)}${total === undefined ? '' : `,"total":${await total}`}}`;
-      await streamInSlices(res, '{"type":"FeatureCollection","features":[', page.rows, (row) => JSON.stringify(feature(row, request.fields, surface.point!)), ',', tail);
-    } else {
-      res.send(format === 'csv' ? csvLine(request.fields) + page.rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(page.rows, request.fields));
-    }
+    res.send(format === 'csv' ? csvLine(request.fields) + page.rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(page.rows, request.fields));
     return RESPONDED;
   };
 }
@@ -92,50 +94,35 @@ async function streamAll(
   res.status(200).type(MEDIA_TYPES[format]);
   const encode = (rows: Record<string, unknown>[]) =>
     format === 'csv' ? rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(rows, request.fields);
-  let closed = false;
-  res.once('close', () => (closed = true));
-  await write(res, format === 'csv' ? csvLine(request.fields) : '');
-  if (!first.done) await write(res, encode(first.value));
+  const writer = responseWriter(res);
+  await writer.write(format === 'csv' ? csvLine(request.fields) : '');
+  if (!first.done) await writer.write(encode(first.value));
   if (!first.done) {
     for await (const rows of batches) {
-      if (closed) break;
-      await write(res, encode(rows));
+      if (writer.closed) break;
+      await writer.write(encode(rows));
     }
   }
   res.end();
 }
 
-/** Writes and, when the socket buffer is full, waits for it to drain (or for the client to leave). */
-function write(res: Response, chunk: string): Promise<void> {
-  if (!chunk || res.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-/** Rows serialized per slice before the event loop gets a turn. */
+/** Rows written per slice before the event loop gets a turn (and the most a JSON page built whole holds). */
 const SLICE_ROWS = 500;
 
 /**
- * Writes `head`, the rows (joined by `separator`) and `tail`, serializing SLICE_ROWS rows at a
- * time and yielding to the event loop between slices (and waiting for the socket to drain), so a
- * 10,000-row page never blocks cheap requests for the whole of its serialization, and memory holds
- * the page's rows plus one slice of text instead of the whole body.
+ * Writes `head`, the rows (already JSON text, rendered by PostgreSQL) joined by commas, and
+ * `tail`, SLICE_ROWS rows at a time, yielding to the event loop between slices (and waiting for
+ * the socket to drain), so a 10,000-row page never holds the event loop for the whole of its
+ * writing, and memory holds the page's row strings plus one slice instead of a second, whole copy
+ * of the body.
  */
-async function streamInSlices<T>(res: Response, head: string, rows: readonly T[], encode: (row: T) => string, separator: string, tail: string): Promise<void> {
-  let closed = false;
-  res.once('close', () => (closed = true));
+async function streamInSlices(res: Response, head: string, rows: readonly string[], tail: string): Promise<void> {
+  const writer = responseWriter(res);
   res.status(200);
-  await write(res, head);
-  for (let start = 0; start < rows.length && !closed; start += SLICE_ROWS) {
-    const slice = rows.slice(start, start + SLICE_ROWS).map(encode).join(separator);
-    await write(res, start === 0 ? slice : separator + slice);
+  await writer.write(head);
+  for (let start = 0; start < rows.length && !writer.closed; start += SLICE_ROWS) {
+    const slice = rows.slice(start, start + SLICE_ROWS).join(',');
+    await writer.write(start === 0 ? slice : `,${slice}`);
     if (start + SLICE_ROWS < rows.length) await new Promise((resolve) => setImmediate(resolve));
   }
   res.end(tail);

@@ -10,8 +10,6 @@ import { SQL_TYPES, type FieldInfo, type ListSurface, type OrderInfo } from '../
 export interface ListRequest {
   /** Columns the client asked for (all by default), in the dataset's column order. */
   readonly fields: readonly string[];
-  /** Columns read besides `fields`, e.g. the coordinates a GeoJSON answer needs. */
-  readonly extraColumns?: readonly string[];
   readonly order: OrderInfo;
   readonly range: { from?: string; to?: string };
   readonly equals: readonly { column: string; values: readonly unknown[] }[];
@@ -88,14 +86,15 @@ export function readPage(
   cursor: string | undefined,
   limit: number,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
-  const columns = [...new Set([...request.fields, ...(request.extraColumns ?? []), ...request.order.columns])];
+  const columns = [...new Set([...request.fields, ...request.order.columns])];
   return readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select(columns));
 }
 
 /**
  * The same page with each row already rendered as JSON text by PostgreSQL (its `fields`, in
- * order, typed as the row parsers would type them). Serving a page then costs Node a string
- * join instead of parsing every value and serializing it again.
+ * order, typed as the row parsers would type them), or as a GeoJSON Feature for `shape: 'feature'`.
+ * Serving a page then costs Node a string join instead of parsing every value and serializing it
+ * again.
  */
 export async function readJsonPage(
   knex: Knex,
@@ -103,10 +102,24 @@ export async function readJsonPage(
   request: ListRequest,
   cursor: string | undefined,
   limit: number,
+  shape: 'row' | 'feature' = 'row',
 ): Promise<{ rows: string[]; nextCursor: string | null }> {
-  const json = knex.raw(`${jsonRowSql(surface, request.fields)} AS ${JSON_COLUMN}`);
+  const properties = jsonRowSql(surface, request.fields);
+  const json = knex.raw(`${shape === 'feature' ? featureSql(surface, properties) : properties} AS ${JSON_COLUMN}`);
   const page = await readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select([json, ...request.order.columns]));
   return { rows: page.rows.map((row) => row[JSON_ALIAS] as string), nextCursor: page.nextCursor };
+}
+
+/**
+ * A GeoJSON Feature as text: a Point geometry from the coordinates, `null` when either is missing
+ * (RFC 7946 allows it), then the row's fields as `properties`.
+ * Concatenated rather than json_build_object, whose output has spaces around every colon.
+ */
+function featureSql(surface: ListSurface, properties: string): string {
+  const { latitude, longitude } = surface.point!;
+  const [lat, lon] = [ident(latitude), ident(longitude)];
+  const geometry = `CASE WHEN ${lat} IS NULL OR ${lon} IS NULL THEN 'null' ELSE '{"type":"Point","coordinates":[' || to_json(${lon})::text || ',' || to_json(${lat})::text || ']}' END`;
+  return `('{"type":"Feature","geometry":' || ${geometry} || ',"properties":' || ${properties} || '}')`;
 }
 
 const JSON_ALIAS = 'lakefront_row_json';
