@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasets } from '../../core/datasets/index.js';
 import { connect, type Database } from '../../core/db/connect.js';
+import { readSodaFixture } from '../../core/testing/fixtures.js';
 import { createTestDatabase, databaseUrlOf } from '../../core/testing/test-database.js';
 import { CLI_BIN, runCli } from '../../server/test/support/cli-process.js';
 
@@ -81,7 +83,7 @@ describe('a new user on an empty database', () => {
     expect(await countRows('data.crimes')).toBe(0);
   }, 240_000);
 
-  it('`npm start` (lakefront start) loads the bundled samples into the empty tables and serves them, reports included', async () => {
+  it('`npm start` (lakefront start) loads every bundled sample into the empty tables and serves them, reports included', async () => {
     const server = await startServer('start');
     try {
       const crimes = await (await fetch(`${server.url}/v1/crimes?limit=1&count=exact`)).json();
@@ -89,6 +91,12 @@ describe('a new user on an empty database', () => {
       expect(crimes.total).toBe(6957);
       const byZip = await (await fetch(`${server.url}/v1/reports/crimes/by-zip?from=2014-03-01&to=2014-03-02`)).json();
       expect(byZip.data.length).toBeGreaterThan(0);
+      // Every dataset, each with as many rows as its sample file holds.
+      const listed = (await (await fetch(`${server.url}/v1/datasets`)).json()) as { data: { key: string; row_count: number }[] };
+      expect(new Map(listed.data.map((item) => [item.key, item.row_count]))).toEqual(
+        new Map(datasets.map((dataset) => [dataset.key, readSodaFixture(dataset.sourceIds[0]!).length])),
+      );
+      expect(listed.data.every((item) => item.row_count > 0)).toBe(true);
       expect(server.run.output()).not.toMatch(/no rows/);
     } finally {
       await server.stop();

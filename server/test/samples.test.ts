@@ -51,6 +51,58 @@ describe('the bundled samples', () => {
   });
 });
 
+describe('crimes (ijzp-q8t2)', () => {
+  const sample = readSodaFixture('ijzp-q8t2');
+
+  it('computes the community area the portal itself reports for all but a handful of the located crimes', async () => {
+    const rows = (await server.db.knex('api.crimes').whereNotNull('latitude').select('id', 'community_area', 'geo_community_area')) as Row[];
+    // 73 crimes of the sample have no coordinates (see the samples README).
+    expect(rows).toHaveLength(sample.length - 73);
+    // The portal serves community_area as text ('24').
+    const differ = rows.filter((row) => row.geo_community_area !== Number(row.community_area));
+    // The portal assigns a crime on a boundary street by its block; a point on the line may land
+    // in the neighbouring area. Allow 0.5% of them, no more.
+    expect(differ.length).toBeLessThan(rows.length * 0.005);
+  });
+});
+
+describe('business licenses (r5kz-chrr)', () => {
+  const sample = readSodaFixture('r5kz-chrr');
+
+  it('computes ZIP and community area of landmark addresses as their own ZIP says', async () => {
+    const rows = (await server.db.knex('api.business_licenses').whereIn('id', ['42880-20060516', '1884590-20140916', '2089470-20110714']).orderBy('id')) as Row[];
+    // 875 N Michigan Ave (the Hancock Center) is in the Near North Side; 180 N and 8 N Michigan
+    // Ave are in the Loop, south of the river. Each license's own zip_code agrees.
+    expect(rows.map((row) => [row.address, row.zip_code, row.geo_zip, row.geo_community_area])).toEqual([
+      ['180 N MICHIGAN AVE 7TH FLOOR 710', '60601', '60601', 32],
+      ['8 N MICHIGAN AVE 1 1', '60602', '60602', 32],
+      ['875 N MICHIGAN AVE', '60611', '60611', 8],
+    ]);
+  });
+
+  it('filters by status, application type, description, ward and police district', async () => {
+    // Counted in the sample file: 68 AAC (cancelled) licenses, 48 of them renewals; 137 retail food
+    // establishments, 10 of them in ward 42; 96 licenses in police district 1.
+    expect((await list('/v1/business-licenses?license_status=AAC&count=exact&limit=1')).total).toBe(68);
+    expect((await list('/v1/business-licenses?license_status=AAC&application_type=RENEW&count=exact&limit=1')).total).toBe(48);
+    const food = await list(`/v1/business-licenses?license_description=${encodeURIComponent('Retail Food Establishment')}&ward=42&limit=100`);
+    const expected = sample.filter((row) => row.license_description === 'Retail Food Establishment' && row.ward === '42');
+    expect(expected).toHaveLength(10);
+    expect(food.data.map((row: Row) => row.id).sort()).toEqual(expected.map((row) => row.id).sort());
+    expect((await list('/v1/business-licenses?police_district=1&count=exact&limit=1')).total).toBe(96);
+  });
+});
+
+describe('boundaries (gdcf-axmw, igwz-8jzy)', () => {
+  it('filter by ZIP and community name', async () => {
+    // 60643 is two features in the export (objectid 13 and 15); the Loop is area 32.
+    const zips = await list('/v1/zip-codes?zip=60643');
+    expect(zips.data.map((row: Row) => [row.zip, row.objectid]).sort()).toEqual([['60643', 13], ['60643', 15]]);
+    const loop = await list('/v1/community-areas?community=LOOP');
+    expect(loop.data.map((row: Row) => [row.area_numbe, row.community])).toEqual([[32, 'LOOP']]);
+  });
+});
+
 describe('311 service requests (v6vf-nfxy)', () => {
   const sample = readSodaFixture('v6vf-nfxy');
 
