@@ -80,6 +80,22 @@ describe('GET /v1/food-inspections', () => {
     expect(await total('zip=60614')).toBe(Number(count));
   });
 
+  it('computes the ZIP each inspection\'s own address gives, but where ZIPs were redrawn or the point lies outside', async () => {
+    const newest = await server.get('/v1/food-inspections?limit=3');
+    // 4001 W Fullerton Ave, 3308 N Western Ave, 4431 S Archer Ave, as the portal's own zip column says.
+    expect(newest.body.data.map((row: { zip: string; geo_zip: string }) => [row.zip, row.geo_zip])).toEqual([
+      ['60639', '60639'],
+      ['60618', '60618'],
+      ['60632', '60632'],
+    ]);
+    const rows = (await server.db.knex('api.food_inspections').whereNotNull('latitude').select('zip', 'geo_zip')) as { zip: string; geo_zip: string | null }[];
+    expect(rows).toHaveLength(557);
+    // The 6 at O'Hare (60666) share one point outside the bundled ZIP polygons; the rest differ
+    // from the postal ZIP only near a boundary (neighbouring ZIPs such as 60622/60642), under 10%.
+    expect(rows.filter((row) => row.zip === '60666').map((row) => row.geo_zip)).toEqual(Array.from({ length: 6 }, () => null));
+    expect(rows.filter((row) => row.geo_zip !== row.zip).length).toBeLessThan(rows.length * 0.1);
+  });
+
   it('answers an unknown filter value with an empty page and a bad one with a problem', async () => {
     expect(await total('results=Exploded')).toBe(0);
     const response = await server.get('/v1/food-inspections?order=dba_name');
