@@ -15,10 +15,14 @@ import { canonicalQuery } from './middleware/query-shape.js';
 import { rateLimitPerClient } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
+import { validateAgainstSpec } from './middleware/spec-validation.js';
 import { requestTimeout } from './middleware/timeout.js';
 import { registerOperations } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec, specOperations } from './spec.js';
+
+/** The spec's operations, read once: the query canonicalizer and the validator's route table are built from them. */
+const OPERATIONS = specOperations();
 
 /** Where `GET /` sends a visitor: the page to start from, the explorer (explorer/). */
 export const HOME_PAGE = '/explore';
@@ -48,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestTimeout(limits.requestTimeoutMs, renderProblem));
   // The query is made canonical before anything reads it (the export bound reads `format`).
   app.use(rejectNulInQuery);
-  app.use(canonicalQuery(specOperations()));
+  app.use(canonicalQuery(OPERATIONS));
   app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
   // Admission by cost (middleware/admission.ts): a bound on heavy pages, then a per-client row
   // budget (charged only for what is admitted).
@@ -64,19 +68,22 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: 'Lakefront API' }));
   mountExplorer(app);
 
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(spec) as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
-      validateResponses: Boolean(deps.validateResponses),
-      validateFormats: true,
-      // A read-only API with no security schemes and no request bodies: skip those two stages, and
-      // resolve the spec's $refs once at startup instead of per parameter on every request.
-      validateSecurity: false,
-      fileUploader: false,
-      $refParser: { mode: 'dereference' },
-    }),
-  );
+  const validator = OpenApiValidator.middleware({
+    apiSpec: structuredClone(spec) as never,
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    validateResponses: Boolean(deps.validateResponses),
+    validateFormats: true,
+    // A read-only API with no security schemes and no request bodies: skip those two stages, and
+    // resolve the spec's $refs once at startup instead of per parameter on every request.
+    validateSecurity: false,
+    fileUploader: false,
+    $refParser: { mode: 'dereference' },
+  });
+  // In production, requests plainly valid against the spec are checked by a precompiled validator
+  // per operation, and the rest (every refusal among them) by express-openapi-validator
+  // (middleware/spec-validation.ts). When responses are validated (tests), every request goes
+  // through express-openapi-validator, whose response check hooks into each one.
+  app.use(deps.validateResponses ? validator : validateAgainstSpec(OPERATIONS, validator));
   registerOperations(app, createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
 
   app.use(notFound);
