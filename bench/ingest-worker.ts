@@ -36,4 +36,6 @@ const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 await db.close();
-process.stdout.write(`${JSON.stringify({ status: summary.status, error: summary.error, rows: summary.sources[0]?.rowsRead ?? 0, seconds, afterSyncSeconds, peakRss, peakHeap })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ status: summary.status, error: summary.error, rows: summary.sources[0]?.rowsRead ?? 0, seconds, afterSyncSeconds, peakRss, peakHeap, phases: summary.phases })}\n`,
+);

@@ -1,16 +1,23 @@
 /**
- * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--small 100000] [--page-size 50000]`.
+ * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--increment 250000] [--small 100000] [--page-size 10000]`.
  * Serves N real crimes rows (the bundled sample cloned with new ids) from the project's SODA test
- * server, syncs them into real PostgreSQL, and in the same run loads the same rows as CSV with
- * `psql \copy` into an identical table. Prints both rates, their ratio and the ingest's peak RSS,
- * at a smaller N too, to show memory does not grow with N.
+ * server, and in one run, on real PostgreSQL:
+ *
+ * - a first sync of the N rows into the empty data.crimes (load, then index), against `psql \copy`
+ *   of the same rows as CSV into a plain table with the primary key only (the issue's baseline);
+ * - an incremental sync of `--increment` more rows into the table now holding N, against `\copy`
+ *   of the same rows into a same-schema table (`LIKE data.crimes INCLUDING ALL`) holding the N;
+ * - `\copy` of the N rows into the empty same-schema table, for reference.
+ *
+ * Prints both ratios, each sync's peak RSS, and its time split (fetch, parse, write, index), at a
+ * smaller N too, to show memory does not grow with N.
  * PostgreSQL: $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres; the benchmark works
  * in a database of its own, lakefront_bench_ingest.
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -19,11 +26,14 @@ import { crimes } from '../core/datasets/crimes.js';
 import { connect } from '../core/db/connect.js';
 import { migrateLatest } from '../core/db/migrate.js';
 import { columnNames, mapSodaRow, type DbValue } from '../ingest/soda-values.js';
-import { clonedCrimes, CRIMES_PORTAL_ID } from './cloned-crimes.js';
+import type { SyncPhases } from '../ingest/sync/summary.js';
+import { clonedCrime, CRIMES_PORTAL_ID } from './cloned-crimes.js';
 
 const args = parseArgs(process.argv.slice(2));
 const ROWS = args.rows ?? 1_000_000;
 const SMALL = args.small ?? Math.min(100_000, Math.floor(ROWS / 10));
+/** Rows added at the portal for the incremental sync (a multiple of 100: the clones' `:updated_at` groups). */
+const incrementOf = (rows: number) => Math.max(100, Math.round((args.increment ?? rows / 4) / 100) * 100);
 const PAGE_SIZE = args['page-size'] ?? 10_000;
 /** V8 heap cap for the ingest process, as a CronJob sets it (NODE_OPTIONS); 0 = V8's default. */
 const HEAP_MB = args['heap-mb'] ?? 160;
@@ -36,14 +46,28 @@ const benchUrl = (() => {
 })();
 const COLUMNS = columnNames(crimes);
 
+interface SyncRun {
+  status: string;
+  error?: string;
+  rows: number;
+  seconds: number;
+  afterSyncSeconds: number;
+  peakRss: number;
+  phases: SyncPhases;
+}
+
 interface Result {
   rows: number;
-  /** The sync itself: fetch, map, enrich, stage, upsert, checkpoint. */
-  ingestSeconds: number;
-  /** The after-sync hooks (report rollup refresh), reported apart. */
-  afterSyncSeconds: number;
-  copySeconds: number;
-  peakRss: number;
+  increment: number;
+  first: SyncRun;
+  incremental: SyncRun;
+  /** `\copy` of the N rows into a plain table with the primary key only. */
+  plainCopySeconds: number;
+  /** `\copy` of the N rows into the empty same-schema table. */
+  sameCopySeconds: number;
+  /** `\copy` of the increment into the same-schema table holding the N. */
+  incrementCopySeconds: number;
+  load: string;
 }
 
 const results: Result[] = [];
@@ -51,39 +75,67 @@ for (const rows of SMALL > 0 ? [SMALL, ROWS] : [ROWS]) results.push(await measur
 
 console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, ingest heap cap ${HEAP_MB ? `${HEAP_MB} MB` : 'none'}, PostgreSQL at ${new URL(SERVER_URL).host})`);
 console.log(table(results));
+console.log('\nTime split of each sync, seconds (fetch, parse and write overlap; index follows the load):');
+console.log(phaseTable(results));
 
 async function measure(rows: number): Promise<Result> {
-  console.log(`\n${rows.toLocaleString('en-US')} rows: preparing a fresh ${BENCH_DB}`);
+  const increment = incrementOf(rows);
+  console.log(`\n${rows.toLocaleString('en-US')} rows (+${increment.toLocaleString('en-US')}): preparing a fresh ${BENCH_DB}`);
   await recreateDatabase();
   const db = await connect({ databaseUrl: benchUrl });
   await migrateLatest(db.knex);
+  await db.knex.raw('CREATE TABLE data.crimes_plain (LIKE data.crimes)');
+  await db.knex.raw('ALTER TABLE data.crimes_plain ADD PRIMARY KEY (id)');
   await db.knex.raw('CREATE TABLE data.crimes_copy (LIKE data.crimes INCLUDING ALL)');
   await db.close();
+  const loadBefore = loadavg()[0]!;
 
-  const portal = await startPortal(rows);
-  let ingest: { status: string; error?: string; rows: number; seconds: number; afterSyncSeconds: number; peakRss: number };
+  let portal = await startPortal(rows);
+  let first: SyncRun;
   try {
-    console.log('  ingest: lakefront sync (HTTP pages → map → COPY into staging → upsert → watermark)');
-    const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
-    ingest = JSON.parse(await runTsx([...heap, 'bench/ingest-worker.ts', portal.url, benchUrl, String(PAGE_SIZE)])) as typeof ingest;
+    console.log('  first sync: lakefront sync into the empty table (load, then index)');
+    first = await runSync(portal.url);
   } finally {
     portal.stop();
   }
-  if (ingest.status !== 'synced' || ingest.rows !== rows) throw new Error(`ingest did not complete: ${JSON.stringify(ingest)}`);
+  portal = await startPortal(rows + increment);
+  let incremental: SyncRun;
+  try {
+    console.log(`  incremental sync: ${increment.toLocaleString('en-US')} new rows into the table holding ${rows.toLocaleString('en-US')}`);
+    incremental = await runSync(portal.url);
+  } finally {
+    portal.stop();
+  }
+  if (first.status !== 'synced' || first.rows !== rows) throw new Error(`first sync did not complete: ${JSON.stringify(first)}`);
+  if (incremental.status !== 'synced' || incremental.rows !== increment) throw new Error(`incremental sync did not complete: ${JSON.stringify(incremental)}`);
 
   const directory = mkdtempSync(path.join(tmpdir(), 'lakefront-bench-'));
-  const csv = path.join(directory, 'crimes.csv');
+  const all = path.join(directory, 'crimes.csv');
+  const added = path.join(directory, 'added.csv');
   try {
-    await writeCsv(csv, rows);
-    console.log('  baseline: psql \\copy of the same rows as CSV into an identical table');
-    const started = performance.now();
-    await promisify(execFile)('psql', [benchUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy data.crimes_copy (${COLUMNS.join(', ')}) FROM '${csv}' WITH (FORMAT csv)`]);
-    const copySeconds = (performance.now() - started) / 1000;
-    await verifyCounts(rows);
-    return { rows, ingestSeconds: ingest.seconds - ingest.afterSyncSeconds, afterSyncSeconds: ingest.afterSyncSeconds, copySeconds, peakRss: ingest.peakRss };
+    await writeCsv(all, 0, rows);
+    await writeCsv(added, rows, rows + increment);
+    console.log('  baselines: psql \\copy of the same rows as CSV');
+    const plainCopySeconds = await copy('data.crimes_plain', all);
+    const sameCopySeconds = await copy('data.crimes_copy', all);
+    const incrementCopySeconds = await copy('data.crimes_copy', added);
+    await verifyCounts(rows, increment);
+    const load = `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
+    return { rows, increment, first, incremental, plainCopySeconds, sameCopySeconds, incrementCopySeconds, load };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+async function runSync(portalUrl: string): Promise<SyncRun> {
+  const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
+  return JSON.parse(await runTsx([...heap, 'bench/ingest-worker.ts', portalUrl, benchUrl, String(PAGE_SIZE)])) as SyncRun;
+}
+
+async function copy(table: string, csv: string): Promise<number> {
+  const started = performance.now();
+  await promisify(execFile)('psql', [benchUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${table} (${COLUMNS.join(', ')}) FROM '${csv}' WITH (FORMAT csv)`]);
+  return (performance.now() - started) / 1000;
 }
 
 async function recreateDatabase(): Promise<void> {
@@ -96,12 +148,16 @@ async function recreateDatabase(): Promise<void> {
   }
 }
 
-async function verifyCounts(rows: number): Promise<void> {
+async function verifyCounts(rows: number, increment: number): Promise<void> {
   const db = await connect({ databaseUrl: benchUrl });
   try {
-    const result = await db.knex.raw('SELECT (SELECT count(*) FROM data.crimes)::int AS ingested, (SELECT count(*) FROM data.crimes_copy)::int AS copied');
-    const { ingested, copied } = result.rows[0] as { ingested: number; copied: number };
-    if (ingested !== rows || copied !== rows) throw new Error(`row counts differ: ingest ${ingested}, \\copy ${copied}, expected ${rows}`);
+    const result = await db.knex.raw(
+      'SELECT (SELECT count(*) FROM data.crimes)::int AS synced, (SELECT count(*) FROM data.crimes_plain)::int AS plain, (SELECT count(*) FROM data.crimes_copy)::int AS copied',
+    );
+    const counts = result.rows[0] as { synced: number; plain: number; copied: number };
+    if (counts.synced !== rows + increment || counts.plain !== rows || counts.copied !== rows + increment) {
+      throw new Error(`row counts differ: ${JSON.stringify(counts)}, expected ${rows} + ${increment}`);
+    }
   } finally {
     await db.close();
   }
@@ -119,12 +175,12 @@ async function runTsx(argv: string[]): Promise<string> {
   return stdout.trim().split('\n').at(-1)!;
 }
 
-/** The same rows, mapped the way the ingest maps them, as CSV (strings quoted, NULL unquoted empty). */
-async function writeCsv(file: string, rows: number): Promise<void> {
+/** Rows [from, to) mapped the way the ingest maps them, as CSV (strings quoted, NULL unquoted empty). */
+async function writeCsv(file: string, from: number, to: number): Promise<void> {
   const out = createWriteStream(file);
   let chunk = '';
-  for (const row of clonedCrimes(rows)) {
-    const { values } = mapSodaRow(crimes, row, CRIMES_PORTAL_ID);
+  for (let index = from; index < to; index += 1) {
+    const { values } = mapSodaRow(crimes, clonedCrime(index), CRIMES_PORTAL_ID);
     chunk += `${COLUMNS.map((column) => csvValue(values[column] ?? null)).join(',')}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -141,18 +197,64 @@ function csvValue(value: DbValue): string {
   return String(value);
 }
 
-function table(rows: Result[]): string {
-  const header = ['rows', 'ingest s', 'ingest rows/s', '\\copy s', '\\copy rows/s', 'ingest / \\copy', 'ingest peak RSS', 'then rollups s'];
-  const lines = rows.map((result) => [
+function table(results: Result[]): string {
+  const rate = (rows: number, seconds: number) => Math.round(rows / seconds).toLocaleString('en-US');
+  const ratio = (mine: number, baseline: number) => (baseline / mine).toFixed(2);
+  const header = [
+    'rows',
+    'first sync rows/s',
+    'plain PK-only \\copy rows/s',
+    '**first / plain**',
+    'same-schema \\copy rows/s',
+    'first / same-schema',
+    '+rows',
+    'incremental rows/s',
+    'same-schema \\copy of them rows/s',
+    '**incremental / same-schema**',
+    'peak RSS (first, incr.)',
+    'then rollups s',
+    'load avg',
+  ];
+  const lines = results.map((result) => [
     result.rows.toLocaleString('en-US'),
-    result.ingestSeconds.toFixed(1),
-    Math.round(result.rows / result.ingestSeconds).toLocaleString('en-US'),
-    result.copySeconds.toFixed(1),
-    Math.round(result.rows / result.copySeconds).toLocaleString('en-US'),
-    `${((result.copySeconds / result.ingestSeconds) * 100).toFixed(0)}%`,
-    `${Math.round(result.peakRss / 1024 / 1024)} MB`,
-    result.afterSyncSeconds.toFixed(1),
+    rate(result.rows, syncSeconds(result.first)),
+    rate(result.rows, result.plainCopySeconds),
+    ratio(syncSeconds(result.first), result.plainCopySeconds),
+    rate(result.rows, result.sameCopySeconds),
+    ratio(syncSeconds(result.first), result.sameCopySeconds),
+    result.increment.toLocaleString('en-US'),
+    rate(result.increment, syncSeconds(result.incremental)),
+    rate(result.increment, result.incrementCopySeconds),
+    ratio(syncSeconds(result.incremental), result.incrementCopySeconds),
+    `${mb(result.first.peakRss)}, ${mb(result.incremental.peakRss)} MB`,
+    result.first.afterSyncSeconds.toFixed(1),
+    result.load,
   ]);
+  return markdown(header, lines);
+}
+
+function phaseTable(results: Result[]): string {
+  const header = ['rows', 'sync', 'end to end', 'fetch', 'parse', 'write', 'index'];
+  const lines = results.flatMap((result) =>
+    (['first', 'incremental'] as const).map((which) => {
+      const run = result[which];
+      const s = (ms: number) => (ms / 1000).toFixed(1);
+      return [result.rows.toLocaleString('en-US'), which, syncSeconds(run).toFixed(1), s(run.phases.fetchMs), s(run.phases.parseMs), s(run.phases.writeMs), s(run.phases.indexMs)];
+    }),
+  );
+  return markdown(header, lines);
+}
+
+/** The sync end to end, index builds included; the report rollups refreshed after it are another feature's work and timed apart. */
+function syncSeconds(run: SyncRun): number {
+  return run.seconds - run.afterSyncSeconds;
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
+function markdown(header: string[], lines: string[][]): string {
   const widths = header.map((cell, index) => Math.max(cell.length, ...lines.map((line) => line[index]!.length)));
   const format = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`;
   return [format(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.map(format)].join('\n');

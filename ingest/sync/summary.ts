@@ -32,10 +32,27 @@ export interface DatasetSyncSummary {
   readonly sources: SourceSyncSummary[];
   retries: number;
   durationMs: number;
+  /**
+   * Where the time went. Fetch, parse and write overlap (the pipeline runs them at once), so each
+   * is that stage's own busy time, not a share of `durationMs`; index is the rebuild after a load
+   * into an empty table, which nothing overlaps.
+   */
+  readonly phases: SyncPhases;
   /** One line, no secrets. */
   error?: string;
   /** The failure was the portal being unreachable (offline, DNS, refused), not a bad answer. */
   unreachable?: boolean;
+}
+
+export interface SyncPhases {
+  /** Waiting for the portal: request and body. */
+  fetchMs: number;
+  /** JSON.parse, mapping, enrichment and COPY encoding. */
+  parseMs: number;
+  /** Database writes of the pages: COPY or stage and upsert, rejects, watermark. */
+  writeMs: number;
+  /** Rebuilding the secondary indexes (and trigger work) deferred by a load into an empty table. */
+  indexMs: number;
 }
 
 /** What a progress display needs, reported after every page. */

@@ -6,10 +6,11 @@ import { recordIngestSummary } from '../../core/metrics.js';
 import { SocrataError } from '../socrata/errors.js';
 import { createSodaClient, type SodaClientOptions } from '../socrata/client.js';
 import type { SyncHooks } from './hooks.js';
+import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
 import { tryLockDataset } from './lock.js';
 import { markFailed, markStarted, markSucceeded } from './state.js';
-import type { DatasetSyncSummary, SourceSyncSummary, SyncProgress } from './summary.js';
-import { planWrites, syncSource } from './sync-source.js';
+import type { DatasetSyncSummary, SourceSyncSummary, SyncPhases, SyncProgress } from './summary.js';
+import { planWrites, syncSource, type WritePlan } from './sync-source.js';
 
 export { DEFAULT_PAGE_SIZE } from './sync-source.js';
 
@@ -42,7 +43,7 @@ export interface SyncOptions {
 export async function syncDataset(db: Database, dataset: DatasetDefinition, options: SyncOptions): Promise<DatasetSyncSummary> {
   const started = Date.now();
   const { log } = options;
-  const summary: DatasetSyncSummary = { dataset: dataset.key, status: 'synced', full: Boolean(options.full), since: options.since, sources: [], retries: 0, durationMs: 0 };
+  const summary: DatasetSyncSummary = { dataset: dataset.key, status: 'synced', full: Boolean(options.full), since: options.since, sources: [], retries: 0, durationMs: 0, phases: { fetchMs: 0, parseMs: 0, writeMs: 0, indexMs: 0 } };
   const release = await tryLockDataset(db, dataset.key);
   if (!release) {
     summary.status = 'locked';
@@ -60,30 +61,23 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
   });
   try {
     const plan = await planWrites(db.knex, dataset, Boolean(options.hooks?.enricher));
-    for (const sourceId of sourceIdsOf(dataset, options.env)) {
-      current = { sourceId, rowsRead: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, keyCollisions: 0, polygons: 0, schemaDrift: null, watermark: null };
-      summary.sources.push(current);
-      const sourceStarted = Date.now();
-      await markStarted(db.knex, dataset.key, sourceId, new Date(sourceStarted));
-      try {
-        await syncSource(db, client, plan, current, summary, options);
-      } catch (error) {
-        const failure = { error: safeMessage(error, options), durationMs: Date.now() - sourceStarted, keyCollisions: current.keyCollisions, schemaDrift: current.schemaDrift };
-        try {
-          await markFailed(db.knex, dataset.key, sourceId, failure);
-        } catch (bookkeeping) {
-          // The sync's own error is the one to report; the lost bookkeeping is said beside it.
-          log.warn({ dataset: dataset.key, source: sourceId }, `could not record the failure in sync_state: ${safeMessage(bookkeeping, options)}`);
-        }
-        throw error;
+    // An earlier run that died mid-load left its indexes journaled: rebuilt before anything else.
+    const recovered = await timed(summary, 'indexMs', () => restoreDeferredIndexes(db, dataset));
+    if (recovered) log.warn({ dataset: dataset.key }, `rebuilt the indexes an interrupted load of ${dataset.key} had deferred`);
+    // Into an empty table: load first, index after (ingest/sync/deferred-indexes.ts).
+    const intoEmptyTable = await deferIndexesIfEmpty(db, dataset);
+    try {
+      await syncSources({ ...plan, intoEmptyTable });
+    } catch (error) {
+      // The table must not stay without its indexes: rebuilt now, or else by the next run's step 1.
+      if (intoEmptyTable) {
+        await timed(summary, 'indexMs', () => restoreDeferredIndexes(db, dataset)).catch((restore: unknown) =>
+          log.warn({ dataset: dataset.key }, `could not rebuild the deferred indexes; the next sync will: ${safeMessage(restore, options)}`),
+        );
       }
-      await markSucceeded(db.knex, dataset.key, sourceId, {
-        rowsTotal: current.rowsTotal,
-        durationMs: Date.now() - sourceStarted,
-        keyCollisions: current.keyCollisions,
-        schemaDrift: current.schemaDrift,
-      });
+      throw error;
     }
+    if (intoEmptyTable) await timed(summary, 'indexMs', () => restoreDeferredIndexes(db, dataset));
     summary.durationMs = Date.now() - started;
     if (keptPreviousLayer(dataset, summary)) {
       // Recomputing from a layer that did not change would only cost time; the stored polygons stand.
@@ -116,6 +110,33 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
     log.info({ dataset: dataset.key, rows_read: rows, retries: summary.retries, duration_ms: summary.durationMs }, `synced ${dataset.key}`);
   }
   return summary;
+
+  async function syncSources(plan: WritePlan): Promise<void> {
+    for (const sourceId of sourceIdsOf(dataset, options.env)) {
+      current = { sourceId, rowsRead: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, keyCollisions: 0, polygons: 0, schemaDrift: null, watermark: null };
+      summary.sources.push(current);
+      const sourceStarted = Date.now();
+      await markStarted(db.knex, dataset.key, sourceId, new Date(sourceStarted));
+      try {
+        await syncSource(db, client, plan, current, summary, options);
+      } catch (error) {
+        const failure = { error: safeMessage(error, options), durationMs: Date.now() - sourceStarted, keyCollisions: current.keyCollisions, schemaDrift: current.schemaDrift };
+        try {
+          await markFailed(db.knex, dataset.key, sourceId, failure);
+        } catch (bookkeeping) {
+          // The sync's own error is the one to report; the lost bookkeeping is said beside it.
+          log.warn({ dataset: dataset.key, source: sourceId }, `could not record the failure in sync_state: ${safeMessage(bookkeeping, options)}`);
+        }
+        throw error;
+      }
+      await markSucceeded(db.knex, dataset.key, sourceId, {
+        rowsTotal: current.rowsTotal,
+        durationMs: Date.now() - sourceStarted,
+        keyCollisions: current.keyCollisions,
+        schemaDrift: current.schemaDrift,
+      });
+    }
+  }
 }
 
 /** A boundary sync that read rows but not one polygon left the stored boundaries as they were. */
@@ -136,4 +157,14 @@ export function safeMessage(error: unknown, options: SyncOptions): string {
   const token = options.socrata.appToken;
   if (token) message = message.replaceAll(token, '[redacted]');
   return message.replace(/\s+/g, ' ').trim();
+}
+
+/** Adds the time `work` takes to one of the summary's phases. */
+async function timed<T>(summary: DatasetSyncSummary, phase: keyof SyncPhases, work: () => Promise<T>): Promise<T> {
+  const began = performance.now();
+  try {
+    return await work();
+  } finally {
+    summary.phases[phase] += performance.now() - began;
+  }
 }

@@ -61,13 +61,19 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
   // 3. Pages, fetched one ahead of the write.
   const start = full ? undefined : await readWatermark(db.knex, dataset.key, sourceId);
   source.watermark = start ?? null;
-  if (full) await clearSeen(db.knex, dataset, sourceId);
+  // A full pass into a table that was empty has nothing to delete: no keys to remember.
+  const recordSeen = full && !plan.intoEmptyTable;
+  if (recordSeen) await clearSeen(db.knex, dataset, sourceId);
   const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const fetchAfter = async (watermark: Watermark | undefined): Promise<ReadPage> => {
+    const fetchBegan = performance.now();
     const { rows, body } = await client.queryPage(sourceId, { select: ':*,*', where: allOf([filter, watermark && afterWatermark(watermark)]), order: STABLE_ORDER, limit: pageSize });
+    const parseBegan = performance.now();
+    summary.phases.fetchMs += parseBegan - fetchBegan;
     const clears = pendingRejects.size ? rows.map((row) => String(row[':id'])).filter((rowId) => pendingRejects.has(rowId)) : [];
     const encoded = encodePage(dataset, plan.columns, sourceId, rows, log, options.hooks?.enricher);
+    summary.phases.parseMs += performance.now() - parseBegan;
     return { encoded, body, clears, count: rows.length, watermark: rows.length ? positionOf(sourceId, rows[rows.length - 1]!) : watermark };
   };
   const began = Date.now();
@@ -91,7 +97,7 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
       next = page.count === pageSize ? settled(fetchAfter(page.watermark)) : undefined;
       if (page.count === 0) break;
       const prior = inFlight;
-      inFlight = { page, done: settled(writePage(db, plan, sourceId, page, prior?.done, { watermark: page.watermark!, recordSeen: full })) };
+      inFlight = { page, done: settled(timedWrite(summary, writePage(db, plan, sourceId, page, prior?.done, { watermark: page.watermark!, recordSeen }))) };
       if (prior) await account(prior, false);
     }
     if (inFlight) await account(inFlight, true);
@@ -123,13 +129,29 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
   }
 
   // 5. Deletions (full pass only) and the source's row count.
-  if (full) {
+  if (recordSeen) {
     source.deleted = await sweepUnseen(db.knex, dataset, sourceId, options.since);
     if (source.deleted) log.info({ ...context, deleted: source.deleted }, 'removed rows the portal no longer has');
   }
   const result = await db.knex.raw(`SELECT count(*)::bigint AS rows FROM ${tableOf(dataset)} WHERE _source_id = ?`, [sourceId]);
   source.rowsTotal = Number(result.rows[0].rows);
 }
+
+/**
+ * Adds a page write's time to the summary: the time some write was in flight. Two pages' writes
+ * overlap (one stages while the other commits), so what overlaps is counted once.
+ */
+async function timedWrite<T>(summary: DatasetSyncSummary, write: Promise<T>): Promise<T> {
+  const began = performance.now();
+  try {
+    return await write;
+  } finally {
+    const ended = performance.now();
+    summary.phases.writeMs += ended - Math.max(began, lastWriteEnded.get(summary) ?? 0);
+    lastWriteEnded.set(summary, ended);
+  }
+}
+const lastWriteEnded = new WeakMap<DatasetSyncSummary, number>();
 
 /** A page as read: its encoded rows, the body as received (for setting refused rows aside), and its position. */
 interface ReadPage {
@@ -234,6 +256,8 @@ export interface WritePlan {
   readonly upsertSql: string;
   /** SQL type of a single-column primary key (for the all-new-keys check); absent for composite keys. */
   readonly keyType?: string;
+  /** The table was empty when this sync began (its secondary indexes are deferred meanwhile). */
+  readonly intoEmptyTable?: boolean;
 }
 
 /**

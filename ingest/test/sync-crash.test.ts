@@ -19,16 +19,24 @@ let server: SodaTestServer;
 /** PostgreSQL: a fresh test database the child processes share. PGlite: a data directory. */
 let db: Database | undefined;
 let dataDir: string | undefined;
+/** A freshly migrated database: the indexes data.crimes should have. */
+let fresh: Database;
+
+async function crimesIndexes(database: Database): Promise<unknown[]> {
+  return (await database.knex.raw(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'data' AND tablename = 'crimes' ORDER BY indexname`)).rows;
+}
 
 beforeAll(async () => {
   server = await startSodaServer();
   serveFixture(server.store, PORTAL, { rows: 2000 });
+  fresh = await createTestDatabase();
   if (process.env.DATABASE_URL) db = await createTestDatabase();
   else dataDir = mkdtempSync(path.join(tmpdir(), 'lakefront-crash-'));
 });
 afterAll(async () => {
   await server?.close();
   await db?.close();
+  await fresh?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -68,6 +76,8 @@ describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
       expect(upTo).toBeGreaterThanOrEqual(750);
       expect(upTo).toBeLessThan(ordered.length);
       expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: ordered.slice(0, upTo) }]));
+      // The first sync loaded into an empty table with its secondary indexes deferred; the kill left them journaled.
+      expect((await database.knex.raw(`SELECT count(*)::int AS n FROM lakefront.deferred_indexes WHERE kind = 'index'`)).rows[0].n).toBe(3);
     });
 
     server.setDelay(0);
@@ -76,6 +86,9 @@ describe(`a sync killed with SIGKILL (${BACKEND})`, () => {
     expect(rerun.code).toBe(0);
     await withChildDatabase(db, dataDir, async (database) => {
       expect(await actualRows(database.knex, crimes)).toEqual(expectedRows(crimes, [{ sourceId: PORTAL, rows: server.store.rows(PORTAL) }]));
+      // The rerun rebuilt them first: the indexes of a freshly migrated database, by name and definition.
+      expect(await crimesIndexes(database)).toEqual(await crimesIndexes(fresh));
+      expect((await database.knex.raw('SELECT count(*)::int AS n FROM lakefront.deferred_indexes')).rows[0].n).toBe(0);
     });
   });
 });

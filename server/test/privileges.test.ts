@@ -164,5 +164,10 @@ describe.skipIf(!onPostgres)('least privilege on real PostgreSQL (PGlite has no 
     await expect(ingest.knex.raw(`SELECT lakefront.refresh_rollup('api.crimes_zip_type_day; DROP VIEW api.crimes')`)).rejects.toMatchObject({ code: '42602' });
     expect((await owner.knex.raw(`SELECT to_regclass('api.crimes') IS NOT NULL AS present`)).rows[0].present).toBe(true);
     await expectDenied(api.knex, `SELECT lakefront.refresh_rollup('api.crimes_zip_type_day')`);
+    // The deferred-index journal holds statements the owner executes: the ingest role only reads it,
+    // and the functions touch tables of data alone.
+    await expectDenied(ingest.knex, `INSERT INTO lakefront.deferred_indexes (table_name, kind, name, definition) VALUES ('data.crimes', 'index', 'x', 'DROP VIEW api.crimes')`);
+    await expectDenied(ingest.knex, `SELECT lakefront.defer_indexes('public.knex_migrations')`);
+    await expectDenied(api.knex, `SELECT lakefront.restore_indexes('data.crimes')`);
   });
 });
