@@ -10,17 +10,21 @@ import { aggregateModel, type AggregateModel } from './model.js';
  * holds the group value as text, NULL kept) and for the total (`dim` ''). One table serves every
  * dataset; migration 202612062200-aggregate-rollups creates it.
  *
- * They are kept current incrementally. A statement trigger on each dataset's table records the
- * days its inserts, updates and deletes touched in `data.aggregate_dirty`; `refreshAggregates`
- * recomputes just those days from the table, then their months from the days. A refresh
- * therefore costs in proportion to the rows of the touched days, not to the table. Until the
- * refresh has run, the status view says the rollups are behind and the API reads the table, so
- * an answer is never stale.
+ * They are kept current incrementally, by statement triggers on each dataset's table:
+ * - updates and deletes record their changes in `data.aggregate_changes`: per day, column and
+ *   value, how the count changed (migration 202612070040-aggregate-changes). The refresh adds
+ *   them to the day and month rows, so its cost follows the rows that changed, wherever they fall.
+ * - inserts record the days they touched in `data.aggregate_dirty`, and the refresh recomputes
+ *   those days from the table, then their months from the days: new rows come in bulk on a few
+ *   recent days, or on every day in a backfill, when one pass over the table is cheaper than changes.
+ * Until the refresh has run, the status view says the rollups are behind and the API reads the
+ * table, so an answer is never stale.
  */
 export const ROLLUP_TABLES = {
   rows: 'data.aggregate_rollups',
   dirty: 'data.aggregate_dirty',
   tracked: 'data.aggregate_tracked',
+  changes: 'data.aggregate_changes',
 } as const;
 
 /** What the API reads (schema `api`). */
@@ -32,8 +36,11 @@ export const ROLLUP_VIEWS = {
 export const TOTAL_DIM = '';
 export type Grain = 'day' | 'month';
 
-/** Above this many touched days a refresh recomputes the dataset whole: one scan beats thousands of range scans. */
-const WHOLE_REBUILD_DAYS = 400;
+/**
+ * When the days to recompute hold more than this share of the dataset's rows, the refresh
+ * rebuilds it whole: one pass over the table beats that many range scans.
+ */
+const WHOLE_REBUILD_SHARE = 0.5;
 
 /**
  * The statements that make a dataset's writes mark their days dirty, and mark every day it
@@ -80,44 +87,147 @@ export async function refreshAggregates(db: Database, datasetKeys?: readonly str
     const dataset = findDataset(key);
     if (!dataset?.timeColumn) continue;
     const started = Date.now();
-    const days = await db.knex.transaction((trx) => refreshDataset(trx, aggregateModel(dataset)));
-    if (days > 0) timings.push({ view: `${ROLLUP_TABLES.rows} (${key}, ${days} days)`, ms: Date.now() - started });
+    const done = await db.knex.transaction((trx) => refreshDataset(trx, aggregateModel(dataset)));
+    if (done.days > 0 || done.changes > 0) {
+      const what = done.whole ? `rebuilt, ${done.days} days` : `${done.days} days recomputed, ${done.changes} changes added`;
+      timings.push({ view: `${ROLLUP_TABLES.rows} (${key}, ${what})`, ms: Date.now() - started });
+    }
   }
   return timings;
 }
 
-async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Promise<number> {
+interface Refreshed {
+  /** Days recomputed from the table (every day when `whole`). */
+  readonly days: number;
+  /** Changes (day, column, value, count difference) added to the rollups. */
+  readonly changes: number;
+  readonly whole: boolean;
+}
+
+const TAKEN_CHANGES = 'lakefront_aggregate_taken_changes';
+
+async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Promise<Refreshed> {
   const key = model.dataset.key;
-  // One refresh per dataset at a time; writers are not blocked (they only add dirty days).
+  const table = `data.${ident(model.dataset.table)}`;
+  const dims = model.groupable.map((column) => column.name);
+  // One refresh per dataset at a time.
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`lakefront.aggregate:${key}`]);
+  await trackDims(trx, model, dims);
+  // Recomputing days from the table needs the table still while it runs: a write committed
+  // between taking its changes and reading the table would count twice. Writers wait (readers
+  // do not); with only changes to add, nothing waits.
+  const dirty = (await trx.raw(`SELECT EXISTS (SELECT 1 FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ?) AS any`, [key])).rows[0].any as boolean;
+  if (dirty) await trx.raw(`LOCK TABLE ${table} IN SHARE MODE`);
   const taken = (await trx.raw(`DELETE FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ? RETURNING day`, [key])) as { rows: { day: string | null }[] };
   const days = taken.rows.map((row) => row.day).filter((day): day is string => day !== null);
   const nullDay = taken.rows.some((row) => row.day === null);
-  if (!taken.rows.length) return 0;
-  const whole = days.length > WHOLE_REBUILD_DAYS;
-  const time = ident(model.time!.name);
-  const table = `data.${ident(model.dataset.table)}`;
-  const dims = model.groupable.map((column) => column.name);
-  const columns = [time, ...dims.map(ident)];
+  await trx.raw(`CREATE TEMP TABLE ${TAKEN_CHANGES} (day date, dim text, value text, delta bigint) ON COMMIT DROP`);
+  const counted = await trx.raw(
+    `WITH taken AS (DELETE FROM ${ROLLUP_TABLES.changes} WHERE dataset = ? RETURNING day, dim, value, delta),
+          kept AS (INSERT INTO ${TAKEN_CHANGES} SELECT day, dim, value, sum(delta) FROM taken GROUP BY day, dim, value HAVING sum(delta) <> 0 RETURNING 1)
+     SELECT count(*) AS n FROM kept`,
+    [key],
+  );
+  const changes = Number(counted.rows[0].n);
+  if (!taken.rows.length && !changes) return { days: 0, changes: 0, whole: false };
 
-  // 1. The touched days (and the rows without a time, as the NULL day), recomputed from the table.
-  let source: string;
-  const bindings: Knex.Value[] = [];
-  if (whole) {
+  if (taken.rows.length && (await rebuildsWhole(trx, key, days, nullDay))) {
     await trx.raw(`DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ?`, [key]);
-    source = `SELECT ${columns.join(', ')} FROM ${table}`;
-  } else {
-    await trx.raw(
-      `DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' AND (period = ANY(?::date[]) OR (period IS NULL AND ?))`,
-      [key, days, nullDay],
-    );
-    // One index range scan of the time column per day.
-    source = `SELECT ${columns.map((column) => `t.${column}`).join(', ')}
-              FROM unnest(?::date[]) AS d(day) JOIN ${table} t ON t.${time} >= d.day AND t.${time} < d.day + 1
-              UNION ALL SELECT ${columns.join(', ')} FROM ${table} WHERE ? AND ${time} IS NULL`;
-    bindings.push(days, nullDay);
+    await insertDays(trx, model, `SELECT ${[ident(model.time!.name), ...dims.map(ident)].join(', ')} FROM ${table}`, []);
+    await trx.raw(`${INSERT_ROWS} ${MONTHS_OF} FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' GROUP BY dataset, dim, 4, value`, [key]);
+    return { days: taken.rows.length, changes, whole: true };
   }
-  // One pass with GROUPING SETS: (day, column) for each groupable column, and (day) for the total.
+
+  // 1. The days inserts touched (and the rows without a time, as the NULL day), recomputed from the table.
+  if (taken.rows.length) {
+    const time = ident(model.time!.name);
+    const columns = [time, ...dims.map(ident)];
+    await trx.raw(`DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' AND (period = ANY(?::date[]) OR (period IS NULL AND ?))`, [key, days, nullDay]);
+    // One index range scan of the time column per day.
+    await insertDays(
+      trx,
+      model,
+      `SELECT ${columns.map((column) => `t.${column}`).join(', ')}
+       FROM unnest(?::date[]) AS d(day) JOIN ${table} t ON t.${time} >= d.day AND t.${time} < d.day + 1
+       UNION ALL SELECT ${columns.join(', ')} FROM ${table} WHERE ? AND ${time} IS NULL`,
+      [days, nullDay],
+    );
+  }
+  // 2. Changes on other days, added to their day rows. The recomputed days already hold theirs.
+  const elsewhere = `NOT (coalesce(day = ANY(?::date[]), false) OR (day IS NULL AND ?))`;
+  await trx.raw(
+    `${INSERT_ROWS} SELECT ?, 'day', dim, day, value, delta FROM ${TAKEN_CHANGES} WHERE ${elsewhere} ${ADD_ON_CONFLICT}`,
+    [key, days, nullDay],
+  );
+  // 3. The months of recomputed days, from their day rows (which now hold every change).
+  const months = [...new Set(days.map((day) => `${day.slice(0, 7)}-01`))];
+  if (taken.rows.length) {
+    await trx.raw(`DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'month' AND (period = ANY(?::date[]) OR (period IS NULL AND ?))`, [key, months, nullDay]);
+    await trx.raw(
+      `${INSERT_ROWS} ${MONTHS_OF}
+       FROM (SELECT r.* FROM unnest(?::date[]) AS m(month)
+               JOIN ${ROLLUP_TABLES.rows} r ON r.dataset = ? AND r.grain = 'day' AND r.period >= m.month AND r.period < (m.month + interval '1 month')
+             UNION ALL SELECT * FROM ${ROLLUP_TABLES.rows} WHERE ? AND dataset = ? AND grain = 'day' AND period IS NULL) touched
+       GROUP BY dataset, dim, 4, value`,
+      [months, key, nullDay, key],
+    );
+  }
+  // 4. Changes in other months, added to their month rows.
+  await trx.raw(
+    `${INSERT_ROWS} SELECT ?, 'month', dim, month, value, sum(delta)
+     FROM (SELECT date_trunc('month', day::timestamp)::date AS month, dim, value, delta FROM ${TAKEN_CHANGES}) c
+     WHERE NOT (coalesce(month = ANY(?::date[]), false) OR (month IS NULL AND ?))
+     GROUP BY month, dim, value ${ADD_ON_CONFLICT}`,
+    [key, months, nullDay],
+  );
+  // 5. Groups whose count fell to zero are gone, as a GROUP BY would not list them.
+  if (changes) {
+    for (const [grain, period] of [['day', 'day'], ['month', `date_trunc('month', day::timestamp)::date`]] as const) {
+      await trx.raw(
+        `DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = ? AND count = 0
+           AND (period = ANY(ARRAY(SELECT DISTINCT ${period} FROM ${TAKEN_CHANGES} WHERE day IS NOT NULL))
+                OR (period IS NULL AND EXISTS (SELECT 1 FROM ${TAKEN_CHANGES} WHERE day IS NULL)))`,
+        [key, grain],
+      );
+    }
+  }
+  return { days: taken.rows.length, changes, whole: false };
+}
+
+const INSERT_ROWS = `INSERT INTO ${ROLLUP_TABLES.rows} AS r (dataset, grain, dim, period, value, count)`;
+const MONTHS_OF = `SELECT dataset, 'month', dim, date_trunc('month', period::timestamp)::date, value, sum(count)`;
+const ADD_ON_CONFLICT = 'ON CONFLICT (dataset, grain, dim, period, value) DO UPDATE SET count = r.count + EXCLUDED.count';
+
+/**
+ * Keeps the columns the triggers record changes for in step with the model. A column the rollups
+ * did not hold before means every day is recomputed.
+ */
+async function trackDims(trx: Knex.Transaction, model: AggregateModel, dims: readonly string[]): Promise<void> {
+  const key = model.dataset.key;
+  const row = (await trx(ROLLUP_TABLES.tracked).where({ dataset: key }).first('dims')) as { dims: string[] | null } | undefined;
+  if (row?.dims && row.dims.join(',') === dims.join(',')) return;
+  await trx.raw(`UPDATE ${ROLLUP_TABLES.tracked} SET dims = ?::text[] WHERE dataset = ?`, [dims as string[], key]);
+  if (row?.dims) {
+    const time = ident(model.time!.name);
+    await trx.raw(`INSERT INTO ${ROLLUP_TABLES.dirty} (dataset, day) SELECT DISTINCT ?, ${time}::date FROM data.${ident(model.dataset.table)} ON CONFLICT DO NOTHING`, [key]);
+  }
+}
+
+/** Whether the days to recompute hold so much of the dataset that one pass over the table is cheaper (or nothing is rolled up yet). */
+async function rebuildsWhole(trx: Knex.Transaction, key: string, days: readonly string[], nullDay: boolean): Promise<boolean> {
+  const { rows } = await trx.raw(
+    `SELECT coalesce(sum(count) FILTER (WHERE period = ANY(?::date[]) OR (period IS NULL AND ?)), 0) AS touched, coalesce(sum(count), 0) AS total
+     FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' AND dim = ''`,
+    [days as string[], nullDay, key],
+  );
+  const { touched, total } = rows[0] as { touched: number | string; total: number | string };
+  return Number(total) === 0 || Number(touched) > Number(total) * WHOLE_REBUILD_SHARE;
+}
+
+/** Inserts the day rows of `source` (the time column, then the groupable columns) in one pass with GROUPING SETS: (day, column) for each column, and (day) for the total. */
+async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
+  const dims = model.groupable.map((column) => column.name);
+  const time = ident(model.time!.name);
   const grouped = (column: string) => `GROUPING(${ident(column)}) = 0`;
   const dimSql = dims.length ? `CASE ${dims.map((column) => `WHEN ${grouped(column)} THEN '${column}'`).join(' ')} ELSE '' END` : `''`;
   const valueSql = dims.length ? `COALESCE(${dims.map((column) => `CASE WHEN ${grouped(column)} THEN ${ident(column)}::text END`).join(', ')})` : 'NULL::text';
@@ -127,28 +237,6 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
      SELECT ?, 'day', ${dimSql}, day, ${valueSql}, count(*)
      FROM (SELECT ${time}::date AS day${dims.map((column) => `, ${ident(column)}`).join('')} FROM (${source}) touched) s
      GROUP BY GROUPING SETS (${sets})`,
-    [key, ...bindings],
+    [model.dataset.key, ...bindings],
   );
-
-  // 2. Their months, from the day rows.
-  const monthsOf = `SELECT dataset, 'month', dim, date_trunc('month', period::timestamp)::date, value, sum(count)`;
-  const insertMonths = `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, count)`;
-  if (whole) {
-    await trx.raw(`${insertMonths} ${monthsOf} FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' GROUP BY dataset, dim, 4, value`, [key]);
-    return taken.rows.length;
-  }
-  const months = [...new Set(days.map((day) => `${day.slice(0, 7)}-01`))];
-  await trx.raw(
-    `DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'month' AND (period = ANY(?::date[]) OR (period IS NULL AND ?))`,
-    [key, months, nullDay],
-  );
-  await trx.raw(
-    `${insertMonths} ${monthsOf}
-     FROM (SELECT r.* FROM unnest(?::date[]) AS m(month)
-             JOIN ${ROLLUP_TABLES.rows} r ON r.dataset = ? AND r.grain = 'day' AND r.period >= m.month AND r.period < (m.month + interval '1 month')
-           UNION ALL SELECT * FROM ${ROLLUP_TABLES.rows} WHERE ? AND dataset = ? AND grain = 'day' AND period IS NULL) touched
-     GROUP BY dataset, dim, 4, value`,
-    [months, key, nullDay, key],
-  );
-  return taken.rows.length;
 }
