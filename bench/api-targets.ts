@@ -1,17 +1,20 @@
 // One HTTP server for bench/api.ts, in its own process so that it does not share an event loop
 // with autocannon: `api` is the real Lakefront app, `bare` a bare node:http + pg handler that
 // runs the same list query and writes the same JSON. Prints `{"port": N}` once listening.
-//   tsx bench/api-targets.ts api|bare <database-url>
+//   tsx bench/api-targets.ts api|bare <database-url> [statement-timeout-ms]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { connect } from '../core/db/connect.js';
 import { typeParsers } from '../core/db/type-parsers.js';
 import { silentLogger } from '../core/log.js';
+import { DEFAULT_LIMITS } from '../server/src/limits.js';
 import { listen } from '../server/src/listen.js';
 
 const POOL_SIZE = 10;
-const [kind, databaseUrl] = process.argv.slice(2) as ['api' | 'bare', string];
+const [kind, databaseUrl, statementTimeout] = process.argv.slice(2) as ['api' | 'bare', string, string | undefined];
+/** The production default (LAKEFRONT_STATEMENT_TIMEOUT_MS) unless given. */
+const STATEMENT_TIMEOUT_MS = statementTimeout ? Number(statementTimeout) : DEFAULT_LIMITS.statementTimeoutMs;
 
 /**
  * Exactly the statement the API's list query compiles to for `primary_type=…&from=…&to=…&limit=…`:
@@ -47,7 +50,7 @@ async function startBare(): Promise<number> {
 }
 
 async function startApi(): Promise<number> {
-  const db = await connect({ databaseUrl, poolMax: POOL_SIZE, statementTimeoutMs: 15_000 });
+  const db = await connect({ databaseUrl, poolMax: POOL_SIZE, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   // Production settings, except the per-IP rate limit: every benchmark request comes from one IP.
   const running = await listen({ db, log: silentLogger, limits: { rateLimitPerMinute: 0 } }, 0, '127.0.0.1');
   return running.port;

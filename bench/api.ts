@@ -6,13 +6,12 @@
 // autocannon against the API and, for the list query, against a bare node:http + pg handler in
 // the same run. A loaded database is reused unless --reload; its rollups are refreshed after a
 // load or with --refresh.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { connect } from '../core/db/connect.js';
 import { encodeCursor } from '../server/src/cursor.js';
+import { startTarget as startBenchTarget } from './api-target.js';
 import { log, prepareBenchCrimes } from './crimes-database.js';
 
 const { values: args } = parseArgs({
@@ -35,16 +34,7 @@ const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
 const ROUNDS = Math.max(1, Math.round(Number(args.rounds)));
 const CONNECTIONS = Number(args.connections);
-/** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
-
-function startTarget(kind: 'api' | 'bare'): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/api-targets.ts', kind, benchUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }));
-  });
-}
+const startTarget = (kind: 'api' | 'bare') => startBenchTarget(kind, benchUrl);
 
 interface Measured {
   name: string;

@@ -14,7 +14,11 @@ import { refreshRollups } from '../core/reports/rollups.js';
 import { recomputeEnrichment } from '../ingest/enrich/recompute.js';
 import { loadSample } from '../ingest/load-sample.js';
 
-export const BENCH_DATABASE = 'lakefront_bench_api';
+/**
+ * The shared database; LAKEFRONT_BENCH_DATABASE names another, e.g. for a quick trial of a
+ * benchmark with `--rows 100000` that leaves the shared 8M one alone.
+ */
+export const BENCH_DATABASE = process.env.LAKEFRONT_BENCH_DATABASE ?? 'lakefront_bench_api';
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The URL of the benchmark database on the server in DATABASE_URL. */
 export const benchDatabaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${BENCH_DATABASE}` }).toString();

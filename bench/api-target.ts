@@ -1,0 +1,18 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
+/**
+ * Starts one server of bench/api-targets.ts in its own process (so that it shares no event loop
+ * with the load generator): the real API, or the bare node:http + pg handler.
+ */
+export function startTarget(kind: 'api' | 'bare', databaseUrl: string, statementTimeoutMs?: number): Promise<{ child: ChildProcess; url: string }> {
+  const argv = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/api-targets.ts', kind, databaseUrl, ...(statementTimeoutMs ? [String(statementTimeoutMs)] : [])];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }));
+  });
+}
