@@ -33,6 +33,8 @@ export function sdkDatasetMap(datasets: readonly DatasetDefinition[]): string {
   const lines = datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${listOperationId(dataset)},`);
   const aggregates = datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${aggregateOperationId(dataset)},`);
   const paths = datasets.map((dataset) => `  ${camelKey(dataset.key)}: { list: '${listPath(dataset)}', aggregate: '${aggregatePath(dataset)}' },`);
+  const named = imports.map((name) => `export interface ${name[0]!.toUpperCase()}${name.slice(1)}Operation extends Named<typeof ${name}> {}`);
+  const typeLine = (operationId: string) => `${operationId[0]!.toUpperCase()}${operationId.slice(1)}Operation`;
   return `${GENERATED}
 import {
 ${imports.map((name) => `  ${name},`).join('\n')}
@@ -55,6 +57,21 @@ ${aggregates.join('\n')}
 export const DATASET_PATHS = {
 ${paths.join('\n')}
 } as const;
+
+type Named<T> = T;
+/* Each operation's type under a name of its own, so that editors and type errors say
+   \`PageOf<ListCrimesOperation>\` instead of spelling out the generated function's signature. */
+${named.join('\n')}
+
+/** \`lf.<key>\`'s list operation, by type: what the \`Lakefront\` type is built from. */
+export interface DatasetOperationTypes {
+${datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${typeLine(listOperationId(dataset))};`).join('\n')}
+}
+
+/** \`lf.<key>.aggregate\`'s operation, by type. */
+export interface DatasetAggregateTypes {
+${datasets.map((dataset) => `  ${camelKey(dataset.key)}: ${typeLine(aggregateOperationId(dataset))};`).join('\n')}
+}
 `;
 }
 

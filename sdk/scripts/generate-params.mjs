@@ -34,8 +34,30 @@ export function generateParams(source) {
       lines.push(`    ${camel(name)}${optional}: Param<NonNullable<${data}['query']>['${name}']>${optional ? ' | undefined' : ''};`);
     }
     lines.push('}');
+    const names = query.type.members.map((member) => member.name.getText(file));
+    if (names.includes('cursor') && names.includes('format')) {
+      // A dataset's list: its methods' parameters under names of their own, so that a type error
+      // names them (`ListCrimesPageParams`) instead of spelling out the generic types behind them.
+      lines.push(
+        '',
+        `/** Parameters of one page of \`GET ${url?.slice(1, -1)}\` (\`list\`, \`pages\`, \`geojson\`): the SDK chooses the format. */`,
+        `export interface ${base}PageParams extends Omit<${base}Params, 'format'> {}`,
+        '',
+        `/** Parameters of every matching row of \`GET ${url?.slice(1, -1)}\` (\`rows\`, \`ndjson\`, \`csv\`): the SDK follows the cursor. */`,
+        `export interface ${base}RowsParams extends Omit<${base}Params, 'format' | 'cursor' | 'count'> {}`,
+      );
+      entries.push(`    [NonNullable<${data}['query']>, ${base}Params, ${base}PageParams, ${base}RowsParams]`);
+    } else if (names.includes('group_by') && names.includes('format')) {
+      lines.push(
+        '',
+        `/** Parameters of \`GET ${url?.slice(1, -1)}\` as \`aggregate\` takes them: the SDK asks for JSON. */`,
+        `export interface ${base}GroupParams extends Omit<${base}Params, 'format'> {}`,
+      );
+      entries.push(`    [NonNullable<${data}['query']>, ${base}Params, ${base}GroupParams]`);
+    } else {
+      entries.push(`    [NonNullable<${data}['query']>, ${base}Params]`);
+    }
     blocks.push(lines.join('\n'));
-    entries.push(`    [NonNullable<${data}['query']>, ${base}Params]`);
   }
   const dataNames = [...source.matchAll(/^export type (\w+Data) = \{/gm)].map((match) => match[1]).filter((name) => entries.some((entry) => entry.includes(`<${name}[`)));
   return [
@@ -48,7 +70,7 @@ export function generateParams(source) {
     '',
     blocks.join('\n\n'),
     '',
-    '/** Each operation\'s query type beside its camelCase parameters: `ParamsOf` looks an operation up here. */',
+    '/** Each operation\'s query type beside its camelCase parameters (and a list\'s page and rows parameters): `ParamsOf` looks an operation up here. */',
     'export type ParamsTable = [',
     entries.join(',\n'),
     '];',

@@ -1,10 +1,11 @@
 import { endpointAt, type LakefrontClient } from './client.js';
-import { routeOf, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
+import { routeOf, type Operation, type PageParamsOf, type ResultOf, type Route } from './operation.js';
+import type { ConditionalCallOptions, NotModified } from './not-modified.js';
 import type { QueryOptions } from './query.js';
 import type { CallOptions } from './transport.js';
 
-/** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (JSON only). */
-export type AggregateParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format'>;
+/** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (JSON only): `AggregateCrimesGroupParams`. */
+export type AggregateParams<Op extends Operation> = PageParamsOf<Op>;
 
 type AnyRow<Op extends Operation> = ResultOf<Op> extends { data: Array<infer Row> } ? Row : never;
 type Measure = 'sum' | 'avg' | 'min' | 'max';
@@ -37,16 +38,51 @@ export interface AggregateAnswer<Row> {
   readonly truncated: boolean;
 }
 
-/** `lf.crimes.aggregate({ groupBy: ['primary_type'], bucket: 'month', from: '2024-01-01' })`. */
-export type AggregateApi<Op extends Operation> = (<const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
-  params?: Params,
+type Param<Op extends Operation, Name extends string> = (Name extends keyof AggregateParams<Op> ? AggregateParams<Op>[Name] : never) | undefined;
+
+/**
+ * The call's shape-giving parameters, inferred one by one (not the whole object, which would
+ * lose the check of unknown names): what the answer's rows are typed from.
+ */
+type AggregateCall<Op extends Operation> = <
+  const GroupBy extends Param<Op, 'groupBy'> = undefined,
+  const Bucket extends Param<Op, 'bucket'> = undefined,
+  const Sum extends Param<Op, 'sum'> = undefined,
+  const Avg extends Param<Op, 'avg'> = undefined,
+  const Min extends Param<Op, 'min'> = undefined,
+  const Max extends Param<Op, 'max'> = undefined,
+>(
+  params?: AggregateParams<Op> & { groupBy?: GroupBy; bucket?: Bucket; sum?: Sum; avg?: Avg; min?: Min; max?: Max },
   options?: CallOptions,
-) => Promise<AggregateAnswer<AggregateRowOf<Op, Params>>>) & {
+) => Promise<AggregateAnswer<AggregateRowOf<Op, { groupBy: GroupBy; bucket: Bucket; sum: Sum; avg: Avg; min: Min; max: Max }>>>;
+
+/** `lf.crimes.aggregate({ groupBy: ['primary_type'], bucket: 'month', from: '2024-01-01' })`. */
+export type AggregateApi<Op extends Operation> = {
+  /** With `{ ifNoneMatch }`: `NotModified` when the groups you hold are still current. */
+  <
+    const GroupBy extends Param<Op, 'groupBy'> = undefined,
+    const Bucket extends Param<Op, 'bucket'> = undefined,
+    const Sum extends Param<Op, 'sum'> = undefined,
+    const Avg extends Param<Op, 'avg'> = undefined,
+    const Min extends Param<Op, 'min'> = undefined,
+    const Max extends Param<Op, 'max'> = undefined,
+  >(
+    params: (AggregateParams<Op> & { groupBy?: GroupBy; bucket?: Bucket; sum?: Sum; avg?: Avg; min?: Min; max?: Max }) | undefined,
+    options: ConditionalCallOptions,
+  ): Promise<AggregateAnswer<AggregateRowOf<Op, { groupBy: GroupBy; bucket: Bucket; sum: Sum; avg: Avg; min: Min; max: Max }>> | NotModified>;
+} & AggregateCall<Op> & {
   /** `{ queryKey, queryFn }` for TanStack Query, as for a dataset's pages; the queryFn honours the signal it is given. */
-  queryOptions<const Params extends AggregateParams<Op> = AggregateParams<Op> & Record<never, never>>(
-    params?: Params,
+  queryOptions<
+    const GroupBy extends Param<Op, 'groupBy'> = undefined,
+    const Bucket extends Param<Op, 'bucket'> = undefined,
+    const Sum extends Param<Op, 'sum'> = undefined,
+    const Avg extends Param<Op, 'avg'> = undefined,
+    const Min extends Param<Op, 'min'> = undefined,
+    const Max extends Param<Op, 'max'> = undefined,
+  >(
+    params?: AggregateParams<Op> & { groupBy?: GroupBy; bucket?: Bucket; sum?: Sum; avg?: Avg; min?: Min; max?: Max },
     options?: Omit<CallOptions, 'signal'>,
-  ): QueryOptions<AggregateAnswer<AggregateRowOf<Op, Params>>>;
+  ): QueryOptions<AggregateAnswer<AggregateRowOf<Op, { groupBy: GroupBy; bucket: Bucket; sum: Sum; avg: Avg; min: Min; max: Max }>>>;
 };
 
 /** A dataset's grouped counts from its generated aggregate operation: `aggregate(client, aggregateCrimes)`. */

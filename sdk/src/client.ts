@@ -1,6 +1,7 @@
 import { datasetApi, type DatasetApiOf } from './dataset.js';
 import { EtagCache } from './etag-cache.js';
 import { callRoute, routeOf, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
+import type { ConditionalCallOptions, NotModified } from './not-modified.js';
 import { queryKeyOf, type QueryOptions } from './query.js';
 import { resolveRetry, type RetryOptions } from './retry.js';
 import { checkedTimeout, createTransport, type CallOptions, type RequestContext, type ResponseContext, type Transport } from './transport.js';
@@ -44,11 +45,20 @@ export interface LakefrontClient {
   readonly [TRANSPORT]: Transport;
 }
 
-/** One GET answered as a whole (a report, a boundary set): parameters are required when the spec requires one. */
+/**
+ * One GET answered as a whole (a report, a boundary set): parameters are required when the spec
+ * requires one. With `{ ifNoneMatch }` it answers `NotModified` when the copy you hold is current.
+ */
 export type EndpointCall<Op extends Operation> =
   Record<never, never> extends ParamsOf<Op>
-    ? (params?: ParamsOf<Op>, options?: CallOptions) => Promise<ResultOf<Op>>
-    : (params: ParamsOf<Op>, options?: CallOptions) => Promise<ResultOf<Op>>;
+    ? {
+        (params: ParamsOf<Op> | undefined, options: ConditionalCallOptions): Promise<ResultOf<Op> | NotModified>;
+        (params?: ParamsOf<Op>, options?: CallOptions): Promise<ResultOf<Op>>;
+      }
+    : {
+        (params: ParamsOf<Op>, options: ConditionalCallOptions): Promise<ResultOf<Op> | NotModified>;
+        (params: ParamsOf<Op>, options?: CallOptions): Promise<ResultOf<Op>>;
+      };
 
 /** A report or boundary set: call it, or get TanStack Query options for it. */
 export type EndpointApi<Op extends Operation> = EndpointCall<Op> & {

@@ -1,7 +1,8 @@
 import type { PointFeatureCollection } from './generated/types.gen.js';
 import { LakefrontError, throwIfAborted } from './errors.js';
 import { readNdjson } from './ndjson.js';
-import { callRoute, type Operation, type ParamsOf, type ResultOf, type Route } from './operation.js';
+import { isNotModified, type ConditionalCallOptions, type NotModified } from './not-modified.js';
+import { callRoute, type Operation, type PageParamsOf, type ResultOf, type Route, type RowsParamsOf } from './operation.js';
 import { queryKeyOf, type InfiniteQueryOptions, type QueryOptions } from './query.js';
 import type { CallOptions, Transport } from './transport.js';
 
@@ -46,12 +47,10 @@ export type FeaturesOf<Op extends Operation, Fields = undefined> = Omit<PointFea
   features: Array<Omit<PointFeatureCollection['features'][number], 'properties'> & { properties: RowOf<Op, Fields> }>;
 };
 
-/** Parameters of one JSON page (the format is the method's business). */
-export type ListParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format'>;
-/** Parameters of an iteration or export: the filters, `fields`, `order` and `limit`; the SDK handles `cursor`. */
-export type RowsParams<Op extends Operation> = Omit<ParamsOf<Op>, 'format' | 'cursor' | 'count'>;
-/** `fields` typed for inference, so the result's rows can be narrowed to it. */
-type WithFields<Params, Fields> = Params & { fields?: Fields };
+/** Parameters of one JSON page (the format is the method's business): `ListCrimesPageParams` for `lf.crimes`. */
+export type ListParams<Op extends Operation> = PageParamsOf<Op>;
+/** Parameters of an iteration or export: the filters, `fields`, `order` and `limit`; the SDK handles `cursor`. `ListCrimesRowsParams` for `lf.crimes`. */
+export type RowsParams<Op extends Operation> = RowsParamsOf<Op>;
 
 /** Options of the page iterators. */
 export interface PagesOptions extends CallOptions {
@@ -60,14 +59,22 @@ export interface PagesOptions extends CallOptions {
 }
 
 export interface DatasetApi<Op extends Operation> {
-  /** One page: `{ data, next_cursor }` exactly as served. Pass `next_cursor` back as `cursor`. */
-  list<const Fields extends FieldsParam<Op> = undefined>(params?: WithFields<ListParams<Op>, Fields>, options?: CallOptions): Promise<PageOf<Op, Fields>>;
+  /**
+   * One page: `{ data, next_cursor }` exactly as served. Pass `next_cursor` back as `cursor`.
+   * With `{ ifNoneMatch: etagOf(page) }` it asks whether the page you hold is still current, and
+   * answers `NotModified` (`isNotModified(answer)`) when the server says 304.
+   */
+  list<const Fields extends FieldsParam<Op> = undefined>(
+    params: PageParamsOf<Op> & { fields?: Fields } | undefined,
+    options: ConditionalCallOptions,
+  ): Promise<PageOf<Op, Fields> | NotModified>;
+  list<const Fields extends FieldsParam<Op> = undefined>(params?: PageParamsOf<Op> & { fields?: Fields }, options?: CallOptions): Promise<PageOf<Op, Fields>>;
   /**
    * Every page in turn, following `next_cursor` until the last. With `prefetch: true` the next page
    * is requested while you handle the current one. Leaving the loop stops it (and cancels a prefetch).
    */
   pages<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<ListParams<Op>, Fields>,
+    params?: PageParamsOf<Op> & { fields?: Fields },
     options?: PagesOptions,
   ): AsyncGenerator<PageOf<Op, Fields>, void, undefined>;
   /**
@@ -75,7 +82,7 @@ export interface DatasetApi<Op extends Operation> {
    * the page size, default 1000). Leaving the loop stops fetching; the signal rejects the next step.
    */
   rows<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<RowsParams<Op>, Fields>,
+    params?: RowsParamsOf<Op> & { fields?: Fields },
     options?: PagesOptions,
   ): AsyncGenerator<RowOf<Op, Fields>, void, undefined>;
   /**
@@ -83,26 +90,26 @@ export interface DatasetApi<Op extends Operation> {
    * memory, one request. Leaving the loop closes the response.
    */
   ndjson<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<RowsParams<Op>, Fields>,
+    params?: RowsParamsOf<Op> & { fields?: Fields },
     options?: CallOptions,
   ): AsyncGenerator<RowOf<Op, Fields>, void, undefined>;
   /** Every matching row as CSV text (header line first), in one streamed response; `limit` caps the rows. */
-  csv(params?: RowsParams<Op>, options?: CallOptions): Promise<string>;
+  csv(params?: RowsParamsOf<Op>, options?: CallOptions): Promise<string>;
   /** The same CSV as a web ReadableStream of bytes, for exports too big to hold in memory. */
-  csvStream(params?: RowsParams<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
+  csvStream(params?: RowsParamsOf<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
   /** Every matching row as NDJSON bytes (one JSON object per line), streamed. */
-  ndjsonStream(params?: RowsParams<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
+  ndjsonStream(params?: RowsParamsOf<Op>, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
   /**
    * `{ queryKey, queryFn }` for TanStack Query (`useQuery(lf.crimes.queryOptions(params))`): one
    * page, cancelled through the signal TanStack passes.
    */
   queryOptions<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<ListParams<Op>, Fields>,
+    params?: PageParamsOf<Op> & { fields?: Fields },
     options?: Omit<CallOptions, 'signal'>,
   ): QueryOptions<PageOf<Op, Fields>>;
   /** The same for `useInfiniteQuery`: pages follow `next_cursor`, from `initialPageParam: null`. */
   infiniteQueryOptions<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<Omit<ListParams<Op>, 'cursor'>, Fields>,
+    params?: Omit<PageParamsOf<Op>, 'cursor'> & { fields?: Fields },
     options?: Omit<CallOptions, 'signal'>,
   ): InfiniteQueryOptions<PageOf<Op, Fields>>;
 }
@@ -110,7 +117,11 @@ export interface DatasetApi<Op extends Operation> {
 /** Datasets with point coordinates also answer one page as GeoJSON. */
 export interface PointDatasetApi<Op extends Operation> extends DatasetApi<Op> {
   geojson<const Fields extends FieldsParam<Op> = undefined>(
-    params?: WithFields<ListParams<Op>, Fields>,
+    params: PageParamsOf<Op> & { fields?: Fields } | undefined,
+    options: ConditionalCallOptions,
+  ): Promise<FeaturesOf<Op, Fields> | NotModified>;
+  geojson<const Fields extends FieldsParam<Op> = undefined>(
+    params?: PageParamsOf<Op> & { fields?: Fields },
     options?: CallOptions,
   ): Promise<FeaturesOf<Op, Fields>>;
 }
@@ -148,6 +159,8 @@ export function datasetApi(transport: Transport, route: Route, baseUrl: string):
       let next = fetchPage((params as { cursor?: string } | undefined)?.cursor);
       for (;;) {
         const page = await next;
+        // An If-None-Match header among the options: an iteration has no copy to keep.
+        if (isNotModified(page)) throw new LakefrontError('pages() and rows() cannot revalidate: send If-None-Match with list() ({ ifNoneMatch })', { status: 304 });
         const cursor: string | undefined = page.next_cursor ?? undefined;
         // A cursor seen before would fetch a page twice and never end: refuse instead.
         if (cursor !== undefined && seen.has(cursor)) throw new LakefrontError(`The server repeated cursor ${cursor}`);

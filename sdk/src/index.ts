@@ -23,6 +23,7 @@ export {
   LakefrontTimeoutError,
   type ParameterProblem,
 } from './errors.js';
+export { etagOf, isNotModified, type ConditionalCallOptions, type NotModified } from './not-modified.js';
 export type { RetryOptions } from './retry.js';
 export type { CallOptions, RequestContext, ResponseContext } from './transport.js';
 export type { ParamsOf, ResultOf } from './operation.js';

@@ -4,10 +4,18 @@ import { createLakefrontClient, datasetAt, endpointAt, type EndpointApi, type La
 import type { DatasetApiOf } from './dataset.js';
 import { routeAt, type ResultOf } from './operation.js';
 import type { CallOptions } from './transport.js';
-import { BOUNDARY_PATHS, DATASET_PATHS, REPORT_PATHS, type BOUNDARY_OPERATIONS, type DATASET_AGGREGATES, type DATASET_OPERATIONS, type REPORT_OPERATIONS } from './table.js';
+import {
+  BOUNDARY_PATHS,
+  DATASET_PATHS,
+  REPORT_PATHS,
+  type BOUNDARY_OPERATIONS,
+  type DatasetAggregateTypes,
+  type DatasetOperationTypes,
+  type REPORT_OPERATIONS,
+} from './table.js';
 
-type DatasetOperations = typeof DATASET_OPERATIONS;
-type DatasetAggregates = typeof DATASET_AGGREGATES;
+type DatasetOperations = DatasetOperationTypes;
+type DatasetAggregates = DatasetAggregateTypes;
 type ReportOperations = typeof REPORT_OPERATIONS;
 type BoundaryOperations = typeof BOUNDARY_OPERATIONS;
 

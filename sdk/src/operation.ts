@@ -9,18 +9,28 @@ type OptionsOf<Op extends Operation> = NonNullable<Parameters<Op>[0]>;
 type QueryOf<Op extends Operation> = OptionsOf<Op> extends { query?: infer Query } ? NonNullable<Query> : never;
 
 type IsEqual<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Lookup<Query, Table> = Table extends [[infer Key, infer Params], ...infer Rest]
-  ? IsEqual<Key, Query> extends true
-    ? Params
+/** The operation's line of ParamsTable: `[query, params]`, and for a dataset's list `[…, page params, rows params]`. */
+type Lookup<Query, Table> = Table extends [infer Entry extends [unknown, ...unknown[]], ...infer Rest]
+  ? IsEqual<Entry[0], Query> extends true
+    ? Entry
     : Lookup<Query, Rest>
-  : CamelKeys<Query>;
+  : [Query, CamelKeys<Query>];
+type EntryOf<Op extends Operation> = Lookup<QueryOf<Op>, ParamsTable>;
 
 /**
  * The operation's query parameters, camelCased, each with the spec's description (see
  * generated/params.gen.ts): a list parameter takes one value or an array, every optional one
  * also takes `undefined` (so `cursor: string | undefined` works under exactOptionalPropertyTypes).
  */
-export type ParamsOf<Op extends Operation> = [QueryOf<Op>] extends [never] ? Record<string, never> : Lookup<QueryOf<Op>, ParamsTable>;
+export type ParamsOf<Op extends Operation> = [QueryOf<Op>] extends [never] ? Record<string, never> : EntryOf<Op>[1];
+
+/**
+ * The parameters without `format` (the method chooses it), by their generated name: a list's
+ * page (`ListCrimesPageParams`), an aggregate's (`AggregateCrimesGroupParams`).
+ */
+export type PageParamsOf<Op extends Operation> = EntryOf<Op> extends [unknown, unknown, infer Page, ...unknown[]] ? Page : Omit<ParamsOf<Op>, 'format'>;
+/** A dataset list's parameters of every matching row (no `format`, `cursor`, `count`), by its generated name. */
+export type RowsParamsOf<Op extends Operation> = EntryOf<Op> extends [unknown, unknown, unknown, infer Rows] ? Rows : Omit<ParamsOf<Op>, 'format' | 'cursor' | 'count'>;
 
 /** The operation's 200 body, as the spec types it. */
 export type ResultOf<Op extends Operation> = NonNullable<Awaited<ReturnType<Op>> extends { data?: infer Data } ? Data : never>;

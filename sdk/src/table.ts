@@ -20,7 +20,7 @@ import {
   getZipCodeBoundaries,
 } from './generated/sdk.gen.js';
 
-export { DATASET_AGGREGATES, DATASET_OPERATIONS, DATASET_PATHS } from './generated/datasets.gen.js';
+export { DATASET_AGGREGATES, DATASET_OPERATIONS, DATASET_PATHS, type DatasetAggregateTypes, type DatasetOperationTypes } from './generated/datasets.gen.js';
 
 /** `lf.reports.<key>(params)`: one operation per report (`GET /v1/reports/...`). */
 export const REPORT_OPERATIONS = {

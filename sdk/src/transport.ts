@@ -1,6 +1,7 @@
 import { Attempt, guardedStream, readText } from './attempt.js';
 import type { EtagCache } from './etag-cache.js';
 import { errorFromResponse, LakefrontAbortError, LakefrontError, throwIfAborted } from './errors.js';
+import { conditionalEtag, rememberEtag, type NotModified } from './not-modified.js';
 import { buildUrl } from './generated/client/utils.gen.js';
 import { backoffDelay, checkedRetries, RETRY_STATUSES, sleep, type RetryPolicy } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -54,12 +55,17 @@ export interface WireRequest {
 
 export type BodyAs = 'json' | 'text' | 'stream';
 
-export type Transport = (request: WireRequest, options: CallOptions | undefined, as: BodyAs) => Promise<unknown>;
+/** Per-call options as the transport reads them: a conditional call's `ifNoneMatch` too. */
+export type TransportCallOptions = CallOptions & { ifNoneMatch?: string | undefined };
+
+export type Transport = (request: WireRequest, options: TransportCallOptions | undefined, as: BodyAs) => Promise<unknown>;
 
 /**
  * Sends GET requests: each attempt builds its own init and signal, runs the hooks, waits under the
  * timeout, and is retried on network errors, timeouts, 429, 502, 503 and 504 (waiting as
  * Retry-After says, or with backoff). Answers the body (JSON, text or a stream) or throws a LakefrontError.
+ * A 304 is never an error: a call that sent its own If-None-Match answers NotModified, and one
+ * the cache revalidated answers the cache's copy.
  */
 export function createTransport(config: TransportConfig): Transport {
   return async (request, options = {}, as) => {
@@ -67,14 +73,17 @@ export function createTransport(config: TransportConfig): Transport {
     const retries = options.retries === undefined ? config.retry.retries : checkedRetries(options.retries, 'retries');
     const timeoutMs = options.timeout === undefined ? config.timeoutMs : checkedTimeout(options.timeout);
     const signal = options.signal;
-    const cached = as === 'json' ? config.cache?.get(url) : undefined;
+    // The caller's own conditional request (JSON only: a stream or text has no NotModified to answer).
+    const ownEtag = as === 'json' ? conditionalEtag(options) : undefined;
+    const cached = as === 'json' && ownEtag === undefined ? config.cache?.get(url) : undefined;
 
     for (let attempt = 0; ; attempt += 1) {
       throwIfAborted(signal);
       const canRetry = attempt < retries;
       const headers = new Headers(config.headers);
       for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-      if (cached && !headers.has('if-none-match')) headers.set('if-none-match', cached.etag);
+      if (ownEtag !== undefined) headers.set('if-none-match', ownEtag);
+      else if (cached && !headers.has('if-none-match')) headers.set('if-none-match', cached.etag);
       const current = new Attempt(signal, timeoutMs);
       const context: RequestContext = { url, init: { method: 'GET', headers, signal: current.signal, redirect: 'follow' }, attempt };
       let response: Response;
@@ -96,18 +105,22 @@ export function createTransport(config: TransportConfig): Transport {
         throw error;
       }
 
-      if (response.status === 304 && cached) {
-        // Still current: the copy the SDK kept is the answer.
+      if (response.status === 304 && (ownEtag !== undefined || (cached && context.init.headers.get('if-none-match') === cached.etag))) {
         await response.body?.cancel();
         current.dispose();
-        return JSON.parse(cached.text);
+        // Still current: the caller holds the copy, or the SDK kept it.
+        if (ownEtag !== undefined) return notModified(response, ownEtag);
+        const copy: unknown = JSON.parse(cached!.text);
+        rememberEtag(copy, cached!.etag);
+        return copy;
       }
       if (response.ok) return readBody(response, current, as, url, config.cache);
 
       const text = await readText(response.body, current).finally(() => current.dispose());
       const failure = errorFromResponse(response, parseJson(text) ?? text);
       if (response.status === 304) {
-        throw new LakefrontError(`304 Not Modified, and the SDK has no copy of ${url} to answer with: let it revalidate with createLakefront({ cache: true }) instead of sending If-None-Match yourself`, { response });
+        // An If-None-Match the call's options did not send (a client header, a hook, a stream): its result type has no NotModified.
+        throw new LakefrontError(`304 Not Modified for ${url}, to an If-None-Match this call did not ask for: pass it as the call's { ifNoneMatch } (the call then answers NotModified), or use createLakefront({ cache: true })`, { response });
       }
       if (!canRetry || !RETRY_STATUSES.has(response.status)) throw failure;
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -134,7 +147,12 @@ async function readBody(response: Response, attempt: Attempt, as: BodyAs, url: s
   }
   const etag = response.headers.get('etag');
   if (cache && etag) cache.set(url, { etag, text });
+  rememberEtag(data, etag);
   return data;
+}
+
+function notModified(response: Response, sent: string): NotModified {
+  return { notModified: true, status: 304, etag: response.headers.get('etag') ?? sent, requestId: response.headers.get('x-request-id') ?? undefined };
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,21 +21,32 @@ const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', impor
 
 let server: LiveServer;
 let project: string;
+/** Packing, installing and three tsc runs take about a minute on a quiet machine: the tests wait for them. */
+const PREPARATION_MS = 240_000;
 /** Packing, installing and typechecking need no server, so they run while it starts. */
-let prepared: Promise<{ files: string[] }>;
+let prepared: Promise<{ files: string[]; typeErrors: string }>;
 
-async function packInstallTypecheck(dir: string): Promise<{ files: string[] }> {
+async function packInstallTypecheck(dir: string): Promise<{ files: string[]; typeErrors: string }> {
   // The root script the README names, as a user runs it.
   await run('npm', ['run', '-s', 'sdk:pack', '--', '--silent', '--pack-destination', dir], { cwd: repoDir });
   const tarball = (await readdir(dir)).find((name) => name.endsWith('.tgz'));
   expect(tarball).toMatch(/^lakefront-sdk-.*\.tgz$/);
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await run('npm', ['install', `./${tarball}`, '--no-audit', '--no-fund', '--offline', '--ignore-scripts'], { cwd: dir });
-  for (const file of ['consumer.ts', 'run.mjs', 'tsconfig.strict.json', 'tsconfig.loose.json']) {
+  for (const file of ['consumer.ts', 'run.mjs', 'tsconfig.strict.json', 'tsconfig.loose.json', 'type-errors.ts']) {
     await copyFile(join(consumerDir, file), join(dir, file));
   }
-  await Promise.all(['tsconfig.loose.json', 'tsconfig.strict.json'].map((config) => run(process.execPath, [tsc, '-p', config], { cwd: dir })));
-  return { files: (await readdir(join(dir, 'node_modules/@lakefront/sdk'))).sort() };
+  // The mistakes file under the strict options: it must fail, with the errors it names.
+  const strict = JSON.parse(await readFile(join(dir, 'tsconfig.strict.json'), 'utf8')) as { compilerOptions: object };
+  await writeFile(join(dir, 'tsconfig.errors.json'), JSON.stringify({ compilerOptions: { ...strict.compilerOptions, noEmit: true }, files: ['type-errors.ts'] }));
+  const [typeErrors] = await Promise.all([
+    run(process.execPath, [tsc, '-p', 'tsconfig.errors.json', '--pretty', 'false'], { cwd: dir }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    ),
+    ...['tsconfig.loose.json', 'tsconfig.strict.json'].map((config) => run(process.execPath, [tsc, '-p', config], { cwd: dir })),
+  ]);
+  return { files: (await readdir(join(dir, 'node_modules/@lakefront/sdk'))).sort(), typeErrors };
 }
 
 beforeAll(async () => {
@@ -70,5 +81,30 @@ it('installs from the packed tarball, typechecks strict and loose, and runs agai
     invalidRequest: true,
     requestId: true,
     queryKeyHead: 'lakefront',
+    notModified: 304,
   });
-});
+}, PREPARATION_MS);
+
+it('answers a developer\'s mistakes with readable type errors: the SDK\'s public names, never its machinery', async () => {
+  const { typeErrors } = await prepared;
+  const source = await readFile(join(consumerDir, 'type-errors.ts'), 'utf8');
+  const expected = new Map<number, string>();
+  source.split('\n').forEach((line, index) => {
+    const marker = line.indexOf('// error: ');
+    if (marker !== -1) expected.set(index + 1, line.slice(marker + '// error: '.length));
+  });
+  expect(expected.size).toBeGreaterThanOrEqual(10);
+  // tsc --pretty false: `type-errors.ts(12,34): error TS2353: message`, continuation lines indented.
+  const messages = new Map<number, string>();
+  let current: number | undefined;
+  for (const line of typeErrors.split('\n')) {
+    const head = /^type-errors\.ts\((\d+),\d+\): error TS\d+: (.*)$/.exec(line);
+    if (head) {
+      current = Number(head[1]);
+      messages.set(current, `${messages.get(current) ?? ''}${head[2]}\n`);
+    } else if (current !== undefined && line.trim()) messages.set(current, `${messages.get(current)}${line.trim()}\n`);
+  }
+  expect([...messages.keys()].sort((a, b) => a - b)).toEqual([...expected.keys()]);
+  for (const [line, text] of expected) expect(messages.get(line), `line ${line}`).toContain(text);
+  for (const internal of ['Exactly', 'ThrowOnError', 'Options<', 'WithFields', 'RequestResult', 'never']) expect(typeErrors).not.toContain(internal);
+}, PREPARATION_MS);

@@ -1,12 +1,18 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { crimes } from '../../core/datasets/crimes.js';
 import type { LiveServer } from '../../server/test/helpers.js';
+import type { listCrimes } from '../src/operations.js';
 import {
   createLakefront,
   DEFAULT_TIMEOUT_MS,
+  etagOf,
+  isNotModified,
+  type AggregateAnswer,
+  type NotModified,
+  type PageOf,
   LakefrontError,
   LakefrontInvalidRequestError,
   LakefrontNotFoundError,
@@ -145,12 +151,63 @@ describe('the revalidating cache', () => {
     expect(observer.requests[1]!.headers['if-none-match']).toMatch(/^(W\/)?"/);
   });
 
-  it('without the cache, a 304 to an If-None-Match you sent says what to do instead', async () => {
+  it('the cache\'s copy is not a conditional call\'s answer: ifNoneMatch is answered NotModified even with the cache on', async () => {
+    const observer = await proxy();
+    const lf = createLakefront({ baseUrl: observer.url, cache: true });
+    const first = await lf.crimes.list({ limit: 1 });
+    const answer = await lf.crimes.list({ limit: 1 }, { ifNoneMatch: etagOf(first) });
+    expect(isNotModified(answer)).toBe(true);
+    expect(observer.requests.map((request) => request.status)).toEqual([200, 304]);
+  });
+});
+
+describe('conditional calls: a 304 is a NotModified result, never an error', () => {
+  it('list with ifNoneMatch: NotModified while current, the page when the ETag is not current', async () => {
     const observer = await proxy();
     const lf = createLakefront({ baseUrl: observer.url });
-    await lf.crimes.list({ limit: 1 });
+    const first = await lf.crimes.list({ primaryType: 'THEFT', limit: 2 });
+    // The server's own ETag for the same URL, from a plain fetch: the SDK keeps it beside the result.
+    const served = (await fetch(`${server.url}/v1/crimes?primary_type=THEFT&limit=2&format=json`)).headers.get('etag');
+    expect(served).toMatch(/^(W\/)?"/);
+    expect(etagOf(first)).toBe(served);
+    expect(Object.keys(first).sort()).toEqual(['data', 'next_cursor']); // the result is still exactly the JSON
+
+    const again = await lf.crimes.list({ primaryType: 'THEFT', limit: 2 }, { ifNoneMatch: etagOf(first) });
+    expectTypeOf(again).toEqualTypeOf<PageOf<typeof listCrimes> | NotModified>();
+    expect(again).toEqual({ notModified: true, status: 304, etag: served, requestId: expect.any(String) });
+    expect(observer.requests[1]!.headers['if-none-match']).toBe(served);
+    expect(observer.requests.map((request) => request.status)).toEqual([200, 304]);
+
+    const changed = await lf.crimes.list({ primaryType: 'THEFT', limit: 2 }, { ifNoneMatch: '"not-the-current-one"' });
+    if (isNotModified(changed)) throw new Error('a stale ETag was answered 304');
+    expectTypeOf(changed).toEqualTypeOf<PageOf<typeof listCrimes>>();
+    expect(changed.data).toEqual(first.data);
+
+    // No options, or options without ifNoneMatch: the type has no NotModified in it.
+    expectTypeOf(await lf.crimes.list({ limit: 1 }, { retries: 0 })).toEqualTypeOf<PageOf<typeof listCrimes>>();
+  });
+
+  it('an If-None-Match header, a report and an aggregate answer NotModified too', async () => {
+    const observer = await proxy();
+    const lf = createLakefront({ baseUrl: observer.url });
+    const page = await lf.crimes.list({ limit: 1 });
+    expect(isNotModified(await lf.crimes.list({ limit: 1 }, { headers: { 'If-None-Match': etagOf(page)! } }))).toBe(true);
+
+    const report = await lf.reports.crimesByZip({ from: '2014-03-01', to: '2014-04-01' });
+    expect(isNotModified(await lf.reports.crimesByZip({ from: '2014-03-01', to: '2014-04-01' }, { ifNoneMatch: etagOf(report) }))).toBe(true);
+    const groups = await lf.crimes.aggregate({ groupBy: 'primary_type' });
+    const groupsAgain = await lf.crimes.aggregate({ groupBy: 'primary_type' }, { ifNoneMatch: etagOf(groups) });
+    expectTypeOf(groupsAgain).toEqualTypeOf<AggregateAnswer<{ primary_type: string | null; count: number }> | NotModified>();
+    expect(isNotModified(groupsAgain)).toBe(true);
+    expect(observer.requests.map((request) => request.status)).toEqual([200, 304, 200, 304, 200, 304]);
+  });
+
+  it('a 304 to an If-None-Match the call did not ask for (a client header) says what to do instead', async () => {
+    const observer = await proxy();
     const etag = (await fetch(`${server.url}/v1/crimes?limit=1&format=json`)).headers.get('etag')!;
-    const error = await lf.crimes.list({ limit: 1 }, { headers: { 'if-none-match': etag } }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 304, message: expect.stringContaining('createLakefront({ cache: true })') });
+    const lf = createLakefront({ baseUrl: observer.url, headers: { 'if-none-match': etag } });
+    const error = await lf.crimes.list({ limit: 1 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LakefrontError);
+    expect(error).toMatchObject({ status: 304, message: expect.stringContaining('{ ifNoneMatch }') });
   });
 });

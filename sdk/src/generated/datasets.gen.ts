@@ -77,3 +77,63 @@ export const DATASET_PATHS = {
   ctaStops: { list: '/v1/cta-stops', aggregate: '/v1/cta-stops/aggregate' },
   foodInspections: { list: '/v1/food-inspections', aggregate: '/v1/food-inspections/aggregate' },
 } as const;
+
+type Named<T> = T;
+/* Each operation's type under a name of its own, so that editors and type errors say
+   `PageOf<ListCrimesOperation>` instead of spelling out the generated function's signature. */
+export interface AggregateBusinessLicensesOperation extends Named<typeof aggregateBusinessLicenses> {}
+export interface AggregateCommunityAreasOperation extends Named<typeof aggregateCommunityAreas> {}
+export interface AggregateCrimesOperation extends Named<typeof aggregateCrimes> {}
+export interface AggregateCtaStationEntriesOperation extends Named<typeof aggregateCtaStationEntries> {}
+export interface AggregateCtaStopsOperation extends Named<typeof aggregateCtaStops> {}
+export interface AggregateFoodInspectionsOperation extends Named<typeof aggregateFoodInspections> {}
+export interface AggregatePopulationOperation extends Named<typeof aggregatePopulation> {}
+export interface AggregateRideshareTripsOperation extends Named<typeof aggregateRideshareTrips> {}
+export interface AggregateServiceRequestsOperation extends Named<typeof aggregateServiceRequests> {}
+export interface AggregateTaxiTripsOperation extends Named<typeof aggregateTaxiTrips> {}
+export interface AggregateTrafficCrashesOperation extends Named<typeof aggregateTrafficCrashes> {}
+export interface AggregateZipCodesOperation extends Named<typeof aggregateZipCodes> {}
+export interface ListBusinessLicensesOperation extends Named<typeof listBusinessLicenses> {}
+export interface ListCommunityAreasOperation extends Named<typeof listCommunityAreas> {}
+export interface ListCrimesOperation extends Named<typeof listCrimes> {}
+export interface ListCtaStationEntriesOperation extends Named<typeof listCtaStationEntries> {}
+export interface ListCtaStopsOperation extends Named<typeof listCtaStops> {}
+export interface ListFoodInspectionsOperation extends Named<typeof listFoodInspections> {}
+export interface ListPopulationOperation extends Named<typeof listPopulation> {}
+export interface ListRideshareTripsOperation extends Named<typeof listRideshareTrips> {}
+export interface ListServiceRequestsOperation extends Named<typeof listServiceRequests> {}
+export interface ListTaxiTripsOperation extends Named<typeof listTaxiTrips> {}
+export interface ListTrafficCrashesOperation extends Named<typeof listTrafficCrashes> {}
+export interface ListZipCodesOperation extends Named<typeof listZipCodes> {}
+
+/** `lf.<key>`'s list operation, by type: what the `Lakefront` type is built from. */
+export interface DatasetOperationTypes {
+  zipCodes: ListZipCodesOperation;
+  communityAreas: ListCommunityAreasOperation;
+  population: ListPopulationOperation;
+  crimes: ListCrimesOperation;
+  serviceRequests: ListServiceRequestsOperation;
+  businessLicenses: ListBusinessLicensesOperation;
+  trafficCrashes: ListTrafficCrashesOperation;
+  taxiTrips: ListTaxiTripsOperation;
+  rideshareTrips: ListRideshareTripsOperation;
+  ctaStationEntries: ListCtaStationEntriesOperation;
+  ctaStops: ListCtaStopsOperation;
+  foodInspections: ListFoodInspectionsOperation;
+}
+
+/** `lf.<key>.aggregate`'s operation, by type. */
+export interface DatasetAggregateTypes {
+  zipCodes: AggregateZipCodesOperation;
+  communityAreas: AggregateCommunityAreasOperation;
+  population: AggregatePopulationOperation;
+  crimes: AggregateCrimesOperation;
+  serviceRequests: AggregateServiceRequestsOperation;
+  businessLicenses: AggregateBusinessLicensesOperation;
+  trafficCrashes: AggregateTrafficCrashesOperation;
+  taxiTrips: AggregateTaxiTripsOperation;
+  rideshareTrips: AggregateRideshareTripsOperation;
+  ctaStationEntries: AggregateCtaStationEntriesOperation;
+  ctaStops: AggregateCtaStopsOperation;
+  foodInspections: AggregateFoodInspectionsOperation;
+}

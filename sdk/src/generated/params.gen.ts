@@ -37,6 +37,12 @@ export interface ListZipCodesParams {
     zip?: Param<NonNullable<ListZipCodesData['query']>['zip']> | undefined;
 }
 
+/** Parameters of one page of `GET /v1/zip-codes` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListZipCodesPageParams extends Omit<ListZipCodesParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/zip-codes` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListZipCodesRowsParams extends Omit<ListZipCodesParams, 'format' | 'cursor' | 'count'> {}
+
 /** Query parameters of `GET /v1/zip-codes/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateZipCodesParams {
     /**
@@ -77,6 +83,9 @@ export interface AggregateZipCodesParams {
     zip?: Param<NonNullable<AggregateZipCodesData['query']>['zip']> | undefined;
 }
 
+/** Parameters of `GET /v1/zip-codes/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateZipCodesGroupParams extends Omit<AggregateZipCodesParams, 'format'> {}
+
 /** Query parameters of `GET /v1/community-areas`, camelCased, as the facade takes them. */
 export interface ListCommunityAreasParams {
     /**
@@ -108,6 +117,12 @@ export interface ListCommunityAreasParams {
      */
     community?: Param<NonNullable<ListCommunityAreasData['query']>['community']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/community-areas` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListCommunityAreasPageParams extends Omit<ListCommunityAreasParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/community-areas` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListCommunityAreasRowsParams extends Omit<ListCommunityAreasParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/community-areas/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateCommunityAreasParams {
@@ -149,6 +164,9 @@ export interface AggregateCommunityAreasParams {
     community?: Param<NonNullable<AggregateCommunityAreasData['query']>['community']> | undefined;
 }
 
+/** Parameters of `GET /v1/community-areas/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateCommunityAreasGroupParams extends Omit<AggregateCommunityAreasParams, 'format'> {}
+
 /** Query parameters of `GET /v1/population`, camelCased, as the facade takes them. */
 export interface ListPopulationParams {
     /**
@@ -188,6 +206,12 @@ export interface ListPopulationParams {
      */
     geography?: Param<NonNullable<ListPopulationData['query']>['geography']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/population` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListPopulationPageParams extends Omit<ListPopulationParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/population` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListPopulationRowsParams extends Omit<ListPopulationParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/population/aggregate`, camelCased, as the facade takes them. */
 export interface AggregatePopulationParams {
@@ -236,6 +260,9 @@ export interface AggregatePopulationParams {
      */
     geography?: Param<NonNullable<AggregatePopulationData['query']>['geography']> | undefined;
 }
+
+/** Parameters of `GET /v1/population/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregatePopulationGroupParams extends Omit<AggregatePopulationParams, 'format'> {}
 
 /** Query parameters of `GET /v1/crimes`, camelCased, as the facade takes them. */
 export interface ListCrimesParams {
@@ -312,6 +339,12 @@ export interface ListCrimesParams {
      */
     bbox?: Param<NonNullable<ListCrimesData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/crimes` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListCrimesPageParams extends Omit<ListCrimesParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/crimes` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListCrimesRowsParams extends Omit<ListCrimesParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/crimes/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateCrimesParams {
@@ -401,6 +434,9 @@ export interface AggregateCrimesParams {
     bbox?: Param<NonNullable<AggregateCrimesData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/crimes/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateCrimesGroupParams extends Omit<AggregateCrimesParams, 'format'> {}
+
 /** Query parameters of `GET /v1/service-requests`, camelCased, as the facade takes them. */
 export interface ListServiceRequestsParams {
     /**
@@ -476,6 +512,12 @@ export interface ListServiceRequestsParams {
      */
     bbox?: Param<NonNullable<ListServiceRequestsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/service-requests` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListServiceRequestsPageParams extends Omit<ListServiceRequestsParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/service-requests` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListServiceRequestsRowsParams extends Omit<ListServiceRequestsParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/service-requests/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateServiceRequestsParams {
@@ -565,6 +607,9 @@ export interface AggregateServiceRequestsParams {
     bbox?: Param<NonNullable<AggregateServiceRequestsData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/service-requests/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateServiceRequestsGroupParams extends Omit<AggregateServiceRequestsParams, 'format'> {}
+
 /** Query parameters of `GET /v1/business-licenses`, camelCased, as the facade takes them. */
 export interface ListBusinessLicensesParams {
     /**
@@ -640,6 +685,12 @@ export interface ListBusinessLicensesParams {
      */
     bbox?: Param<NonNullable<ListBusinessLicensesData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/business-licenses` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListBusinessLicensesPageParams extends Omit<ListBusinessLicensesParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/business-licenses` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListBusinessLicensesRowsParams extends Omit<ListBusinessLicensesParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/business-licenses/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateBusinessLicensesParams {
@@ -729,6 +780,9 @@ export interface AggregateBusinessLicensesParams {
     bbox?: Param<NonNullable<AggregateBusinessLicensesData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/business-licenses/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateBusinessLicensesGroupParams extends Omit<AggregateBusinessLicensesParams, 'format'> {}
+
 /** Query parameters of `GET /v1/traffic-crashes`, camelCased, as the facade takes them. */
 export interface ListTrafficCrashesParams {
     /**
@@ -812,6 +866,12 @@ export interface ListTrafficCrashesParams {
      */
     bbox?: Param<NonNullable<ListTrafficCrashesData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/traffic-crashes` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListTrafficCrashesPageParams extends Omit<ListTrafficCrashesParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/traffic-crashes` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListTrafficCrashesRowsParams extends Omit<ListTrafficCrashesParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/traffic-crashes/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateTrafficCrashesParams {
@@ -909,6 +969,9 @@ export interface AggregateTrafficCrashesParams {
     bbox?: Param<NonNullable<AggregateTrafficCrashesData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/traffic-crashes/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateTrafficCrashesGroupParams extends Omit<AggregateTrafficCrashesParams, 'format'> {}
+
 /** Query parameters of `GET /v1/taxi-trips`, camelCased, as the facade takes them. */
 export interface ListTaxiTripsParams {
     /**
@@ -980,6 +1043,12 @@ export interface ListTaxiTripsParams {
      */
     bbox?: Param<NonNullable<ListTaxiTripsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/taxi-trips` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListTaxiTripsPageParams extends Omit<ListTaxiTripsParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/taxi-trips` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListTaxiTripsRowsParams extends Omit<ListTaxiTripsParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/taxi-trips/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateTaxiTripsParams {
@@ -1065,6 +1134,9 @@ export interface AggregateTaxiTripsParams {
     bbox?: Param<NonNullable<AggregateTaxiTripsData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/taxi-trips/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateTaxiTripsGroupParams extends Omit<AggregateTaxiTripsParams, 'format'> {}
+
 /** Query parameters of `GET /v1/rideshare-trips`, camelCased, as the facade takes them. */
 export interface ListRideshareTripsParams {
     /**
@@ -1132,6 +1204,12 @@ export interface ListRideshareTripsParams {
      */
     bbox?: Param<NonNullable<ListRideshareTripsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/rideshare-trips` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListRideshareTripsPageParams extends Omit<ListRideshareTripsParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/rideshare-trips` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListRideshareTripsRowsParams extends Omit<ListRideshareTripsParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/rideshare-trips/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateRideshareTripsParams {
@@ -1213,6 +1291,9 @@ export interface AggregateRideshareTripsParams {
     bbox?: Param<NonNullable<AggregateRideshareTripsData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/rideshare-trips/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateRideshareTripsGroupParams extends Omit<AggregateRideshareTripsParams, 'format'> {}
+
 /** Query parameters of `GET /v1/cta-station-entries`, camelCased, as the facade takes them. */
 export interface ListCtaStationEntriesParams {
     /**
@@ -1256,6 +1337,12 @@ export interface ListCtaStationEntriesParams {
      */
     daytype?: Param<NonNullable<ListCtaStationEntriesData['query']>['daytype']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/cta-station-entries` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListCtaStationEntriesPageParams extends Omit<ListCtaStationEntriesParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/cta-station-entries` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListCtaStationEntriesRowsParams extends Omit<ListCtaStationEntriesParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/cta-station-entries/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateCtaStationEntriesParams {
@@ -1312,6 +1399,9 @@ export interface AggregateCtaStationEntriesParams {
      */
     daytype?: Param<NonNullable<AggregateCtaStationEntriesData['query']>['daytype']> | undefined;
 }
+
+/** Parameters of `GET /v1/cta-station-entries/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateCtaStationEntriesGroupParams extends Omit<AggregateCtaStationEntriesParams, 'format'> {}
 
 /** Query parameters of `GET /v1/cta-stops`, camelCased, as the facade takes them. */
 export interface ListCtaStopsParams {
@@ -1408,6 +1498,12 @@ export interface ListCtaStopsParams {
      */
     bbox?: Param<NonNullable<ListCtaStopsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/cta-stops` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListCtaStopsPageParams extends Omit<ListCtaStopsParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/cta-stops` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListCtaStopsRowsParams extends Omit<ListCtaStopsParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/cta-stops/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateCtaStopsParams {
@@ -1513,6 +1609,9 @@ export interface AggregateCtaStopsParams {
     bbox?: Param<NonNullable<AggregateCtaStopsData['query']>['bbox']> | undefined;
 }
 
+/** Parameters of `GET /v1/cta-stops/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateCtaStopsGroupParams extends Omit<AggregateCtaStopsParams, 'format'> {}
+
 /** Query parameters of `GET /v1/food-inspections`, camelCased, as the facade takes them. */
 export interface ListFoodInspectionsParams {
     /**
@@ -1584,6 +1683,12 @@ export interface ListFoodInspectionsParams {
      */
     bbox?: Param<NonNullable<ListFoodInspectionsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of one page of `GET /v1/food-inspections` (`list`, `pages`, `geojson`): the SDK chooses the format. */
+export interface ListFoodInspectionsPageParams extends Omit<ListFoodInspectionsParams, 'format'> {}
+
+/** Parameters of every matching row of `GET /v1/food-inspections` (`rows`, `ndjson`, `csv`): the SDK follows the cursor. */
+export interface ListFoodInspectionsRowsParams extends Omit<ListFoodInspectionsParams, 'format' | 'cursor' | 'count'> {}
 
 /** Query parameters of `GET /v1/food-inspections/aggregate`, camelCased, as the facade takes them. */
 export interface AggregateFoodInspectionsParams {
@@ -1668,6 +1773,9 @@ export interface AggregateFoodInspectionsParams {
      */
     bbox?: Param<NonNullable<AggregateFoodInspectionsData['query']>['bbox']> | undefined;
 }
+
+/** Parameters of `GET /v1/food-inspections/aggregate` as `aggregate` takes them: the SDK asks for JSON. */
+export interface AggregateFoodInspectionsGroupParams extends Omit<AggregateFoodInspectionsParams, 'format'> {}
 
 /** Query parameters of `GET /v1/reports/crimes/by-zip`, camelCased, as the facade takes them. */
 export interface GetCrimesByZipParams {
@@ -1857,32 +1965,32 @@ export interface GetFoodInspectionsMonthlyParams {
     to?: Param<NonNullable<GetFoodInspectionsMonthlyData['query']>['to']> | undefined;
 }
 
-/** Each operation's query type beside its camelCase parameters: `ParamsOf` looks an operation up here. */
+/** Each operation's query type beside its camelCase parameters (and a list's page and rows parameters): `ParamsOf` looks an operation up here. */
 export type ParamsTable = [
-    [NonNullable<ListZipCodesData['query']>, ListZipCodesParams],
-    [NonNullable<AggregateZipCodesData['query']>, AggregateZipCodesParams],
-    [NonNullable<ListCommunityAreasData['query']>, ListCommunityAreasParams],
-    [NonNullable<AggregateCommunityAreasData['query']>, AggregateCommunityAreasParams],
-    [NonNullable<ListPopulationData['query']>, ListPopulationParams],
-    [NonNullable<AggregatePopulationData['query']>, AggregatePopulationParams],
-    [NonNullable<ListCrimesData['query']>, ListCrimesParams],
-    [NonNullable<AggregateCrimesData['query']>, AggregateCrimesParams],
-    [NonNullable<ListServiceRequestsData['query']>, ListServiceRequestsParams],
-    [NonNullable<AggregateServiceRequestsData['query']>, AggregateServiceRequestsParams],
-    [NonNullable<ListBusinessLicensesData['query']>, ListBusinessLicensesParams],
-    [NonNullable<AggregateBusinessLicensesData['query']>, AggregateBusinessLicensesParams],
-    [NonNullable<ListTrafficCrashesData['query']>, ListTrafficCrashesParams],
-    [NonNullable<AggregateTrafficCrashesData['query']>, AggregateTrafficCrashesParams],
-    [NonNullable<ListTaxiTripsData['query']>, ListTaxiTripsParams],
-    [NonNullable<AggregateTaxiTripsData['query']>, AggregateTaxiTripsParams],
-    [NonNullable<ListRideshareTripsData['query']>, ListRideshareTripsParams],
-    [NonNullable<AggregateRideshareTripsData['query']>, AggregateRideshareTripsParams],
-    [NonNullable<ListCtaStationEntriesData['query']>, ListCtaStationEntriesParams],
-    [NonNullable<AggregateCtaStationEntriesData['query']>, AggregateCtaStationEntriesParams],
-    [NonNullable<ListCtaStopsData['query']>, ListCtaStopsParams],
-    [NonNullable<AggregateCtaStopsData['query']>, AggregateCtaStopsParams],
-    [NonNullable<ListFoodInspectionsData['query']>, ListFoodInspectionsParams],
-    [NonNullable<AggregateFoodInspectionsData['query']>, AggregateFoodInspectionsParams],
+    [NonNullable<ListZipCodesData['query']>, ListZipCodesParams, ListZipCodesPageParams, ListZipCodesRowsParams],
+    [NonNullable<AggregateZipCodesData['query']>, AggregateZipCodesParams, AggregateZipCodesGroupParams],
+    [NonNullable<ListCommunityAreasData['query']>, ListCommunityAreasParams, ListCommunityAreasPageParams, ListCommunityAreasRowsParams],
+    [NonNullable<AggregateCommunityAreasData['query']>, AggregateCommunityAreasParams, AggregateCommunityAreasGroupParams],
+    [NonNullable<ListPopulationData['query']>, ListPopulationParams, ListPopulationPageParams, ListPopulationRowsParams],
+    [NonNullable<AggregatePopulationData['query']>, AggregatePopulationParams, AggregatePopulationGroupParams],
+    [NonNullable<ListCrimesData['query']>, ListCrimesParams, ListCrimesPageParams, ListCrimesRowsParams],
+    [NonNullable<AggregateCrimesData['query']>, AggregateCrimesParams, AggregateCrimesGroupParams],
+    [NonNullable<ListServiceRequestsData['query']>, ListServiceRequestsParams, ListServiceRequestsPageParams, ListServiceRequestsRowsParams],
+    [NonNullable<AggregateServiceRequestsData['query']>, AggregateServiceRequestsParams, AggregateServiceRequestsGroupParams],
+    [NonNullable<ListBusinessLicensesData['query']>, ListBusinessLicensesParams, ListBusinessLicensesPageParams, ListBusinessLicensesRowsParams],
+    [NonNullable<AggregateBusinessLicensesData['query']>, AggregateBusinessLicensesParams, AggregateBusinessLicensesGroupParams],
+    [NonNullable<ListTrafficCrashesData['query']>, ListTrafficCrashesParams, ListTrafficCrashesPageParams, ListTrafficCrashesRowsParams],
+    [NonNullable<AggregateTrafficCrashesData['query']>, AggregateTrafficCrashesParams, AggregateTrafficCrashesGroupParams],
+    [NonNullable<ListTaxiTripsData['query']>, ListTaxiTripsParams, ListTaxiTripsPageParams, ListTaxiTripsRowsParams],
+    [NonNullable<AggregateTaxiTripsData['query']>, AggregateTaxiTripsParams, AggregateTaxiTripsGroupParams],
+    [NonNullable<ListRideshareTripsData['query']>, ListRideshareTripsParams, ListRideshareTripsPageParams, ListRideshareTripsRowsParams],
+    [NonNullable<AggregateRideshareTripsData['query']>, AggregateRideshareTripsParams, AggregateRideshareTripsGroupParams],
+    [NonNullable<ListCtaStationEntriesData['query']>, ListCtaStationEntriesParams, ListCtaStationEntriesPageParams, ListCtaStationEntriesRowsParams],
+    [NonNullable<AggregateCtaStationEntriesData['query']>, AggregateCtaStationEntriesParams, AggregateCtaStationEntriesGroupParams],
+    [NonNullable<ListCtaStopsData['query']>, ListCtaStopsParams, ListCtaStopsPageParams, ListCtaStopsRowsParams],
+    [NonNullable<AggregateCtaStopsData['query']>, AggregateCtaStopsParams, AggregateCtaStopsGroupParams],
+    [NonNullable<ListFoodInspectionsData['query']>, ListFoodInspectionsParams, ListFoodInspectionsPageParams, ListFoodInspectionsRowsParams],
+    [NonNullable<AggregateFoodInspectionsData['query']>, AggregateFoodInspectionsParams, AggregateFoodInspectionsGroupParams],
     [NonNullable<GetCrimesByZipData['query']>, GetCrimesByZipParams],
     [NonNullable<GetCrimeTrendsData['query']>, GetCrimeTrendsParams],
     [NonNullable<GetCrimesPerCapitaData['query']>, GetCrimesPerCapitaParams],

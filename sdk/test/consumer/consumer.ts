@@ -1,7 +1,7 @@
 // A consumer of the published package, as a developer would write it. The consumer test packs the
 // SDK, installs the tarball into a fresh project, typechecks this file under a strict and a loose
 // tsconfig, and runs it against a live server. It needs only DOM/ES types: no Node types.
-import { createLakefront, LakefrontError, LakefrontInvalidRequestError, type Crime, type Lakefront } from '@lakefront/sdk';
+import { createLakefront, etagOf, isNotModified, LakefrontError, LakefrontInvalidRequestError, type Crime, type Lakefront } from '@lakefront/sdk';
 
 export interface ConsumerReport {
   firstPage: number;
@@ -9,7 +9,7 @@ export interface ConsumerReport {
   csvLines: number;
   badRequest: { status: number; names: string[]; isError: boolean };
   /** Issue #21's snippets, compiled here under exactOptionalPropertyTypes. */
-  snippets: { unionRows: number[]; pagedRows: number; arrestRows: number; blockRowKeys: string[]; invalidRequest: boolean; requestId: boolean; queryKeyHead: string };
+  snippets: { unionRows: number[]; pagedRows: number; arrestRows: number; blockRowKeys: string[]; invalidRequest: boolean; requestId: boolean; queryKeyHead: string; notModified: number };
 }
 
 export async function main(baseUrl: string): Promise<ConsumerReport> {
@@ -81,6 +81,11 @@ async function snippets(lf: Lakefront): Promise<ConsumerReport['snippets']> {
     requestId = error instanceof LakefrontError && typeof error.requestId === 'string';
   }
 
+  // A conditional call: a 304 is a typed NotModified result, not an error.
+  const copy = await lf.crimes.list({ zip: '60614', limit: 5 });
+  const answer = await lf.crimes.list({ zip: '60614', limit: 5 }, { ifNoneMatch: etagOf(copy) });
+  const notModified: number = isNotModified(answer) ? answer.status : answer.data.length;
+
   // TanStack Query options: structural, no dependency.
   const options = lf.crimes.queryOptions({ zip: '60614', limit: 5 });
   const infinite = lf.crimes.infiniteQueryOptions({ zip: '60614', limit: 5 });
@@ -95,5 +100,6 @@ async function snippets(lf: Lakefront): Promise<ConsumerReport['snippets']> {
     invalidRequest,
     requestId,
     queryKeyHead: String(options.queryKey[0]),
+    notModified,
   };
 }
