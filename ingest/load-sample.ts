@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { datasets as allDatasets, type DatasetDefinition } from '../core/datasets/index.js';
 import type { Database } from '../core/db/connect.js';
 import { bumpDataVersion } from '../core/db/data-version.js';
+import { ident } from '../core/db/sql-ident.js';
 import type { Logger } from '../core/log.js';
 import { refreshRollups } from '../core/reports/rollups.js';
 import { pointDatasets, recomputeEnrichment } from './enrich/recompute.js';
@@ -36,6 +37,10 @@ export async function loadSample(
   const rows = JSON.parse(await readFile(new URL(dataset.sample.file, SAMPLES_DIR), 'utf8')) as SodaRow[];
   const started = Date.now();
   const mergeColumns = columnNames(dataset).filter((name) => !dataset.primaryKey.includes(name));
+  // Rows that would be rewritten with the values they hold are left alone (and not returned), so a
+  // reload of the same sample changes nothing and keeps the data version behind the API's ETags.
+  const differs = `(${mergeColumns.map((name) => `${ident(dataset.table)}.${ident(name)}`).join(', ')}) IS DISTINCT FROM (${mergeColumns.map((name) => `EXCLUDED.${ident(name)}`).join(', ')})`;
+  let changed = 0;
   await knex.transaction(async (trx) => {
     for (let start = 0; start < rows.length; start += BATCH_SIZE) {
       const batch = rows.slice(start, start + BATCH_SIZE).map((row) => {
@@ -45,7 +50,8 @@ export async function loadSample(
         }
         return mapped.values;
       });
-      await trx(table).insert(batch).onConflict([...dataset.primaryKey]).merge(mergeColumns);
+      const written = await trx(table).insert(batch).onConflict([...dataset.primaryKey]).merge(mergeColumns).whereRaw(differs).returning(dataset.primaryKey[0]!);
+      changed += written.length;
     }
     const [{ count }] = (await trx(table).count({ count: '*' })) as [{ count: number | string }];
     await trx('lakefront.sync_state')
@@ -60,8 +66,8 @@ export async function loadSample(
       })
       .onConflict(['dataset', 'source_id'])
       .merge(['rows_total', 'last_started_at', 'last_success_at', 'last_duration_ms', 'last_error']);
-    // The API's ETags follow this (core/db/data-version.ts).
-    await bumpDataVersion(trx, [dataset.key]);
+    // The API's ETags follow this (core/db/data-version.ts): only if a row was inserted or changed.
+    if (changed > 0) await bumpDataVersion(trx, [dataset.key]);
   });
   log.info({ dataset: dataset.key, rows: rows.length, origin: dataset.sample.origin }, 'loaded bundled sample');
   return { dataset: dataset.key, rows: rows.length, skipped: false };

@@ -1,6 +1,6 @@
 import { refreshAggregates } from '../aggregate/rollups.js';
 import type { Database } from '../db/connect.js';
-import { bumpDataVersion, rollupsVersionKey } from '../db/data-version.js';
+import { bumpRollupsVersion } from '../db/data-version.js';
 
 /**
  * The reports' materialized views (migrations 202611270900-report-rollups,
@@ -52,7 +52,7 @@ export async function refreshRollups(
   }
   // The aggregate endpoint's rollups: incremental, so only the days the writes touched.
   timings.push(...(await refreshAggregates(db, datasetKeys)));
-  // The reports' ETags follow this (core/db/data-version.ts).
-  await bumpDataVersion(db.knex, chosen.flatMap((rollup) => rollup.sources).map(rollupsVersionKey));
+  // The reports' ETags follow this (core/db/data-version.ts): moved only if the rows did since the last refresh.
+  await bumpRollupsVersion(db.knex, chosen.flatMap((rollup) => rollup.sources));
   return timings;
 }

@@ -4,6 +4,8 @@ export interface SourceSyncSummary {
   readonly sourceId: string;
   /** Rows received from the portal in this run. */
   rowsRead: number;
+  /** Rows inserted, or updated to values they did not hold (a re-read row that is unchanged is not counted). */
+  rowsChanged: number;
   pages: number;
   /** Rows of this source in the table after the sync. */
   rowsTotal: number;

@@ -92,8 +92,9 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
     log[options.quiet ? 'debug' : 'error']({ dataset: dataset.key, source: current?.sourceId }, `sync of ${dataset.key} failed: ${summary.error}`);
   } finally {
     // The API's ETags follow this (core/db/data-version.ts), also after a failure: the pages
-    // written before it are served. A sync that read and deleted nothing keeps them.
-    if (summary.sources.some((source) => source.rowsRead > 0 || source.deleted > 0)) {
+    // written before it are served. A sync that changed and deleted nothing keeps them, even if it
+    // read rows again (a full pass, the rows tied at the watermark).
+    if (summary.sources.some((source) => source.rowsChanged > 0 || source.deleted > 0)) {
       await bumpDataVersion(db.knex, [dataset.key]).catch((error: unknown) => log.warn({ dataset: dataset.key }, `could not move the data version: ${safeMessage(error, options)}`));
     }
     try {
@@ -113,7 +114,7 @@ export async function syncDataset(db: Database, dataset: DatasetDefinition, opti
 
   async function syncSources(plan: WritePlan): Promise<void> {
     for (const sourceId of sourceIdsOf(dataset, options.env)) {
-      current = { sourceId, rowsRead: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, keyCollisions: 0, polygons: 0, schemaDrift: null, watermark: null };
+      current = { sourceId, rowsRead: 0, rowsChanged: 0, pages: 0, rowsTotal: 0, deleted: 0, malformedValues: 0, rejectedRows: 0, keyCollisions: 0, polygons: 0, schemaDrift: null, watermark: null };
       summary.sources.push(current);
       const sourceStarted = Date.now();
       await markStarted(db.knex, dataset.key, sourceId, new Date(sourceStarted));

@@ -54,6 +54,7 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
     const page = { encoded, body: `[${stored.map((reject) => reject.raw).join(',')}]`, clears: stored.map((reject) => reject.rowId) };
     const retried = await writePage(db, plan, sourceId, page, undefined);
     warnings.page(encoded, retried);
+    source.rowsChanged += retried.changed;
     for (const row of [...encoded.refused, ...retried.refused]) pendingRejects.add(row.rowId);
     log.info({ ...context, retried: stored.length, still_rejected: pendingRejects.size }, 'retried rows set aside by earlier syncs');
   }
@@ -113,6 +114,7 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
     if (!outcome.ok) throw outcome.error;
     const { page } = write;
     source.rowsRead += page.count ?? 0;
+    source.rowsChanged += outcome.value.changed;
     source.pages += 1;
     source.watermark = page.watermark ?? null;
     warnings.page(page.encoded, outcome.value);
@@ -167,6 +169,8 @@ interface ReadPage {
 interface PageWrite {
   readonly refused: readonly RefusedRow[];
   readonly collisions: readonly KeyCollision[];
+  /** Rows inserted, or updated to values they did not hold. */
+  readonly changed: number;
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -275,12 +279,15 @@ export async function planWrites(knex: Knex, dataset: DatasetDefinition, withGeo
   if (withGeo && dataset.point) columns.push(...Object.values(GEO_COLUMNS).filter((column) => existing.has(column)));
   const stage = `lakefront_stage_${dataset.table}`;
   const list = columns.map(ident).join(', ');
-  const updates = columns
-    .filter((column) => !dataset.primaryKey.includes(column))
-    .map((column) => (column === dataset.geometryColumn ? `${ident(column)} = COALESCE(EXCLUDED.${ident(column)}, t.${ident(column)})` : `${ident(column)} = EXCLUDED.${ident(column)}`));
+  const updated = columns.filter((column) => !dataset.primaryKey.includes(column));
+  const incoming = updated.map((column) => (column === dataset.geometryColumn ? `COALESCE(EXCLUDED.${ident(column)}, t.${ident(column)})` : `EXCLUDED.${ident(column)}`));
+  // A row that would be written with the values it already holds is left alone, so the upsert's
+  // row count is the rows that changed: a re-read page that changes nothing keeps the data version
+  // (the API's ETags, core/db/data-version.ts) and writes nothing.
   const upsertSql =
     `INSERT INTO ${tableOf(dataset)} AS t (${list}) SELECT ${list} FROM ${ident(stage)} ` +
-    `ON CONFLICT (${dataset.primaryKey.map(ident).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+    `ON CONFLICT (${dataset.primaryKey.map(ident).join(', ')}) DO UPDATE SET ${updated.map((column, index) => `${ident(column)} = ${incoming[index]}`).join(', ')} ` +
+    `WHERE (${updated.map((column) => `t.${ident(column)}`).join(', ')}) IS DISTINCT FROM (${incoming.join(', ')})`;
   let keyType: string | undefined;
   if (dataset.primaryKey.length === 1) {
     const type = await knex.raw(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = ?::regclass AND attname = ?`, [
@@ -353,12 +360,15 @@ async function storeRows(
 ): Promise<PageWrite> {
   const refused: RefusedRow[] = [];
   const collisions: KeyCollision[] = [];
+  let changed = 0;
   let raws: Map<string, string> | undefined;
   const rowIdColumn = plan.columns.indexOf(SYSTEM_COLUMNS.rowId);
   const store = async (lines: readonly string[] | undefined): Promise<void> => {
     const copyText = lines ? `${lines.join('\n')}\n` : page.encoded.copyText;
     try {
-      collisions.push(...(await trx.transaction((savepoint) => storeChunk(savepoint, db, plan, copyText, how))));
+      const stored = await trx.transaction((savepoint) => storeChunk(savepoint, db, plan, copyText, how));
+      collisions.push(...stored.collisions);
+      changed += stored.changed;
       return;
     } catch (error) {
       if (!isRefusal(error)) throw error;
@@ -376,7 +386,7 @@ async function storeRows(
     }
   };
   if (page.encoded.copyText) await store(undefined);
-  return { refused, collisions };
+  return { refused, collisions, changed };
 }
 
 /**
@@ -389,11 +399,11 @@ async function storeChunk(
   plan: WritePlan,
   copyText: string,
   how: { direct: boolean; recordSeen: boolean; afterPrevious: () => Promise<void> },
-): Promise<KeyCollision[]> {
+): Promise<{ collisions: KeyCollision[]; changed: number }> {
   const { dataset } = plan;
   if (how.direct) {
     await copyRows(db.backend, trx, tableOf(dataset), plan.columns, copyText);
-    return [];
+    return { collisions: [], changed: lineCount(copyText) };
   }
   const list = plan.columns.map(ident).join(', ');
   await trx.raw(`CREATE TEMP TABLE IF NOT EXISTS ${ident(plan.stage)} ON COMMIT DROP AS SELECT ${list} FROM ${tableOf(dataset)} WITH NO DATA`);
@@ -405,11 +415,21 @@ async function storeChunk(
     `SELECT array_to_string(${keyArray(dataset, 's')}, ', ') AS key, t._row_id AS stored, s._row_id AS incoming
      FROM ${ident(plan.stage)} s JOIN ${tableOf(dataset)} t ON ${on} WHERE t._row_id <> s._row_id`,
   );
-  await trx.raw(plan.upsertSql);
+  const upserted = (await trx.raw(plan.upsertSql)) as { rowCount?: number | null; affectedRows?: number };
   if (how.recordSeen) {
     await trx.raw(`INSERT INTO lakefront.sync_seen (dataset, source_id, row_key) SELECT ?, _source_id, ${keyArray(dataset, 's')} FROM ${ident(plan.stage)} s`, [dataset.key]);
   }
-  return (clashes.rows as { key: string; stored: string; incoming: string }[]).map((row) => ({ key: row.key, rowIds: [row.stored, row.incoming] as const }));
+  return {
+    collisions: (clashes.rows as { key: string; stored: string; incoming: string }[]).map((row) => ({ key: row.key, rowIds: [row.stored, row.incoming] as const })),
+    changed: Number(upserted.rowCount ?? upserted.affectedRows ?? 0),
+  };
+}
+
+/** Rows in COPY text: one per line, each ending in a newline. */
+function lineCount(copyText: string): number {
+  let count = 0;
+  for (let at = copyText.indexOf('\n'); at !== -1; at = copyText.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
 async function anyKeyExists(trx: Knex.Transaction, plan: WritePlan, keys: readonly DbValue[]): Promise<boolean> {

@@ -48,7 +48,7 @@ async function revalidate(path: string, etag: string): Promise<number> {
   return (await server.request(path, { headers: { 'if-none-match': etag } })).status;
 }
 
-const sync = () => syncDataset(server.db, crimes, syncOptions(soda, silentLogger, { pageSize: 2000 }));
+const sync = (full = false) => syncDataset(server.db, crimes, syncOptions(soda, silentLogger, { pageSize: 2000, full }));
 
 describe('the data version behind ETags', () => {
   it('moves with a sync that wrote rows, and stays for a sync that found nothing new', async () => {
@@ -64,10 +64,16 @@ describe('the data version behind ETags', () => {
     expect(await etagOf(LIST)).toBe(synced);
     expect(await revalidate(LIST, synced)).toBe(304);
 
+    // A full pass reads every row again and finds them all as stored: still the same ETag.
+    const reread = await sync(true);
+    expect(reread.sources[0]).toMatchObject({ rowsRead: soda.store.rows('ijzp-q8t2').length, rowsChanged: 0, deleted: 0 });
+    expect(await etagOf(LIST)).toBe(synced);
+    expect(await revalidate(LIST, synced)).toBe(304);
+
     // One row corrected at the portal: a new ETag, and the new value behind it.
     const [first] = (await server.request(LIST)).body.data as { id: number }[];
     expect(soda.store.update('ijzp-q8t2', (row) => Number(row.id) === first!.id, { primary_type: 'CORRECTED TYPE' })).toBe(1);
-    expect((await sync()).sources[0]!.rowsRead).toBe(1);
+    expect((await sync()).sources[0]).toMatchObject({ rowsRead: 1, rowsChanged: 1 });
     const corrected = await etagOf(LIST);
     expect(corrected).not.toBe(synced);
     expect(await revalidate(LIST, synced)).toBe(200);
@@ -98,14 +104,23 @@ describe('the data version behind ETags', () => {
     expect(loaded).not.toBe(before);
     expect((await loadSample(server.db.knex, crimes, silentLogger, { onlyIfEmpty: true })).skipped).toBe(true);
     expect(await etagOf(LIST)).toBe(loaded);
+    // Loaded again, not skipped: every row is upserted with the values it holds, and nothing moves.
+    expect((await loadSample(server.db.knex, crimes, silentLogger)).skipped).toBe(false);
+    expect(await etagOf(LIST)).toBe(loaded);
+    expect(await revalidate(LIST, loaded)).toBe(304);
   });
 
   it('moves report ETags with a rollup refresh (list ETags stay)', async () => {
     const list = await etagOf(LIST);
     const report = await etagOf(REPORT);
     await refreshRollups(server.db, ['crimes']);
-    expect(await etagOf(REPORT)).not.toBe(report);
+    const refreshed = await etagOf(REPORT);
+    expect(refreshed).not.toBe(report);
     expect(await revalidate(REPORT, report)).toBe(200);
     expect(await etagOf(LIST)).toBe(list);
+    // No write since: a second refresh recomputes the same rollups and keeps the report's ETag.
+    await refreshRollups(server.db, ['crimes']);
+    expect(await etagOf(REPORT)).toBe(refreshed);
+    expect(await revalidate(REPORT, refreshed)).toBe(304);
   });
 });
