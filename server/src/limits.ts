@@ -13,7 +13,7 @@ export interface ServerLimits {
   readonly maxConcurrentExports: number;
   /** Heavy requests (pages over 1,000 rows, GeoJSON) served at the same time; more get 503 with Retry-After. */
   readonly maxConcurrentHeavy: number;
-  /** Rows each client (IP) may be served per minute, charged on admission; 0 turns the budget off. */
+  /** Rows each client (IP) may be served per minute (admitted by the rows asked, charged the rows served); 0 turns the budget off. */
   readonly rowsPerMinute: number;
   /** Origins allowed by CORS: `*` (public data, the default) or a list of exact origins. */
   readonly corsOrigins: '*' | readonly string[];

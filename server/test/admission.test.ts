@@ -41,7 +41,36 @@ describe('the bound on heavy requests', () => {
 });
 
 describe('the per-client row budget', () => {
-  it('charges the rows asked for, answers 429 with Retry-After once spent, and leaves other endpoints alone', async () => {
+  it('charges the rows actually served, not the rows asked for: a filtered page, an export', async () => {
+    const rare = (await server.db.knex.raw(`SELECT primary_type, count(*)::int AS n FROM data.crimes GROUP BY primary_type HAVING count(*) < 50 ORDER BY count(*) DESC LIMIT 1`)).rows[0] as { primary_type: string; n: number };
+    const total = Number((await server.db.knex.raw('SELECT count(*) AS n FROM data.crimes')).rows[0].n);
+    const budgeted = await startGuardedServer({ db: server.db, limits: { rowsPerMinute: 3_000 }, validateResponses: false });
+    try {
+      // Asked 2,000, served a few dozen: 2,000 are still there for the next page.
+      const filtered = await budgeted.request(`/v1/crimes?limit=2000&fields=id&primary_type=${encodeURIComponent(rare.primary_type)}`);
+      expect(filtered.status).toBe(200);
+      expect(filtered.body.data).toHaveLength(rare.n);
+      expect((await budgeted.request('/v1/crimes?limit=2000&fields=id')).status).toBe(200);
+      // That one served 2,000: what is left cannot cover another 2,000.
+      expectProblem(await budgeted.request('/v1/crimes?limit=2000&fields=id'), 429);
+    } finally {
+      await budgeted.close();
+    }
+    const exporting = await startGuardedServer({ db: server.db, limits: { rowsPerMinute: 16_000 }, validateResponses: false });
+    try {
+      // A full export is admitted as a 10,000-row page and charged the rows it streamed.
+      const csv = await fetch(`${exporting.url}/v1/crimes?format=csv&fields=id`);
+      expect((await csv.text()).trim().split('\n')).toHaveLength(total + 1);
+      expect(total).toBeLessThan(8_000);
+      expect((await exporting.request('/v1/crimes?limit=8000&fields=id')).status).toBe(200);
+      // Two full passes over the table: 16,000 minus both (plus what refilled meanwhile) cannot cover 8,000 again.
+      expectProblem(await exporting.request('/v1/crimes?limit=8000&fields=id'), 429);
+    } finally {
+      await exporting.close();
+    }
+  });
+
+  it('admits by the rows asked for, answers 429 with Retry-After once spent, and leaves other endpoints alone', async () => {
     const budgeted = await startGuardedServer({ db: server.db, limits: { rowsPerMinute: 3_000 }, validateResponses: false });
     try {
       expect((await budgeted.request('/v1/crimes?limit=2000&fields=id')).status).toBe(200);

@@ -3,6 +3,7 @@ import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import type { AppDeps } from '../deps.js';
 import { attachment } from '../download-name.js';
 import { pageRows } from '../limits.js';
+import { countRowsServed } from '../middleware/admission.js';
 import { isHead } from '../middleware/security.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { queryParamsOf } from '../query-params.js';
@@ -46,6 +47,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     total?.catch(() => undefined); // awaited below, after the page
     if (format === 'json' || format === 'geojson') {
       const page = await readJsonPage(db.knex, surface, request, cursor, limit, format === 'geojson' ? 'feature' : 'row');
+      countRowsServed(res, page.rows.length);
       const counted = total === undefined ? '' : `,"total":${await total}`;
       const head = format === 'geojson' ? '{"type":"FeatureCollection","features":[' : '{"data":[';
       const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)}${counted}}`;
@@ -57,6 +59,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
       return RESPONDED;
     }
     const page = await readPage(db.knex, surface, request, cursor, limit);
+    countRowsServed(res, page.rows.length);
     if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
     if (total !== undefined) res.setHeader('X-Total-Count', String(await total));
     res.type(MEDIA_TYPES[format]);
@@ -96,11 +99,15 @@ async function streamAll(
     format === 'csv' ? rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(rows, request.fields);
   const writer = responseWriter(res);
   await writer.write(format === 'csv' ? csvLine(request.fields) : '');
-  if (!first.done) await writer.write(encode(first.value));
+  const send = async (rows: Record<string, unknown>[]) => {
+    countRowsServed(res, rows.length);
+    await writer.write(encode(rows));
+  };
+  if (!first.done) await send(first.value);
   if (!first.done) {
     for await (const rows of batches) {
       if (writer.closed) break;
-      await writer.write(encode(rows));
+      await send(rows);
     }
   }
   res.end();

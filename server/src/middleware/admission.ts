@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { MAX_PAGE_ROWS } from '../limits.js';
 import { HttpProblem } from '../problems.js';
 import { queryParamsOf } from '../query-params.js';
@@ -61,16 +61,31 @@ export function heavySlots(slots: Slots): RequestHandler {
   };
 }
 
+/** Where a list handler records the rows it served (`res.locals`), for the row budget to charge. */
+export const ROWS_SERVED = 'rowsServed';
+
+/** Records rows served by this response (called per page or per export batch). */
+export function countRowsServed(res: Response, rows: number): void {
+  res.locals[ROWS_SERVED] = ((res.locals[ROWS_SERVED] as number | undefined) ?? 0) + rows;
+}
+
 /**
- * A per-client budget of rows served (a token bucket per client IP, refilled continuously): each
- * list request is charged the rows it asks for when admitted (an export a full page), so one
+ * A per-client budget of rows served (a token bucket per client IP, refilled continuously), so one
  * client cannot take the whole server with large pages while staying under the request-count
- * limit. A request the budget cannot cover gets 429 with `Retry-After` (seconds until it can).
+ * limit. A list request is admitted only if the budget covers the rows it asks for (its `limit`,
+ * a full page for an export); once its response is over, the client is charged the rows actually
+ * served (`countRowsServed`): a filtered page that finds 10 rows costs 10, a 304 or an error
+ * nothing, an export every row it streamed (down to an empty budget, not below: exports have their
+ * own bound). A request the budget cannot cover gets 429 with `Retry-After` (seconds until it can).
  */
 export function rowBudget(rowsPerMinute: number, now: () => number = Date.now): RequestHandler {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = rowsPerMinute / 60_000;
   let lastSweep = now();
+  const refill = (bucket: { tokens: number; at: number }, time: number) => {
+    bucket.tokens = Math.min(rowsPerMinute, bucket.tokens + (time - bucket.at) * perMs);
+    bucket.at = time;
+  };
   return (req, res, next) => {
     if (isHead(res) || !isListRequest(req)) {
       next();
@@ -84,17 +99,24 @@ export function rowBudget(rowsPerMinute: number, now: () => number = Date.now): 
     }
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const bucket = buckets.get(client) ?? { tokens: rowsPerMinute, at: time };
-    bucket.tokens = Math.min(rowsPerMinute, bucket.tokens + (time - bucket.at) * perMs);
-    bucket.at = time;
+    refill(bucket, time);
     buckets.set(client, bucket);
-    const cost = Math.min(requestedRows(req), rowsPerMinute);
-    if (bucket.tokens < cost) {
-      const seconds = Math.max(1, Math.ceil((cost - bucket.tokens) / perMs / 1000));
+    const asked = Math.min(requestedRows(req), rowsPerMinute);
+    if (bucket.tokens < asked) {
+      const seconds = Math.max(1, Math.ceil((asked - bucket.tokens) / perMs / 1000));
       res.setHeader('Retry-After', String(seconds));
       next(new HttpProblem(429, 'Too Many Requests', `This client has used its budget of ${rowsPerMinute} rows per minute. Wait ${seconds} s (Retry-After), or ask for fewer rows.`));
       return;
     }
-    bucket.tokens -= cost;
+    // Held while the request runs, so concurrent requests cannot each spend the same rows.
+    bucket.tokens -= asked;
+    res.once('close', () => {
+      const served = (res.locals[ROWS_SERVED] as number | undefined) ?? 0;
+      const current = buckets.get(client) ?? bucket;
+      refill(current, now());
+      current.tokens = Math.max(0, Math.min(rowsPerMinute, current.tokens + asked - served));
+      buckets.set(client, current);
+    });
     next();
   };
 }
