@@ -40,24 +40,43 @@ export function isHeavyRequest(req: Request): boolean {
   return geojson || requestedRows(req) > HEAVY_PAGE_ROWS;
 }
 
+/** How long a heavy request may wait for a slot, and how many may wait, before it is refused. */
+export const HEAVY_WAIT_MS = 2_000;
+export const HEAVY_MAX_WAITING = 32;
+
 /**
- * Bounds heavy requests running at once. Beyond the bound they are refused with 503 and
- * `Retry-After` rather than queued: twenty clients looping over 10,000-row GeoJSON pages once
- * took a cheap request from p99 8 ms to 3.6 s, and the server to 421 MB.
+ * Bounds heavy requests running at once. Beyond the bound a request waits (FIFO, at most
+ * HEAVY_WAIT_MS, at most HEAVY_MAX_WAITING of them) for a slot, and is then refused with 503 and
+ * `Retry-After`. Twenty clients looping over 10,000-row GeoJSON pages once took a cheap request
+ * from p99 8 ms to 3.6 s, and the server to 421 MB. A waiting request costs no CPU; refused at
+ * once, the same twenty loops came back ~900 times a second, and answering those refusals was
+ * itself a load on the cheap requests' CPU.
  */
-export function heavySlots(slots: Slots): RequestHandler {
+export function heavySlots(slots: Slots, waitMs = HEAVY_WAIT_MS, maxWaiting = HEAVY_MAX_WAITING): RequestHandler {
   return (req, res, next) => {
     if (isHead(res) || !isHeavyRequest(req)) {
       next();
       return;
     }
-    const release = slots.tryAcquire();
-    if (!release) {
-      next(new HttpProblem(503, 'Service Unavailable', `${slots.capacity} large pages (over ${HEAVY_PAGE_ROWS} rows, or GeoJSON) are already being served. Retry shortly, or ask for smaller pages.`));
-      return;
-    }
-    res.once('close', release);
-    next();
+    let gone = false;
+    const abandoned = (cancel: () => void) =>
+      res.once('close', () => {
+        gone = true;
+        cancel();
+      });
+    void slots.acquire(waitMs, maxWaiting, abandoned).then((release) => {
+      if (gone) {
+        // The client left while it waited: nobody to answer, and the slot goes to the next.
+        release?.();
+        return;
+      }
+      if (!release) {
+        next(new HttpProblem(503, 'Service Unavailable', `${slots.capacity} large pages (over ${HEAVY_PAGE_ROWS} rows, or GeoJSON) are already being served. Retry shortly, or ask for smaller pages.`));
+        return;
+      }
+      res.once('close', release);
+      next();
+    });
   };
 }
 

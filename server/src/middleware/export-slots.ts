@@ -15,24 +15,67 @@ export function isExportRequest(req: Request): boolean {
   return STREAMED_MEDIA.test(req.headers.accept ?? '');
 }
 
-/** A counting semaphore that never waits: a caller either gets a slot or is told to come back. */
+/**
+ * A counting semaphore. `tryAcquire` never waits; `acquire` may wait a bounded time in a bounded
+ * FIFO queue, and a slot that frees goes straight to the first waiter.
+ */
 export class Slots {
   private used = 0;
+  private readonly queue: { grant: () => void }[] = [];
   constructor(readonly capacity: number) {}
 
   get inUse(): number {
     return this.used;
   }
 
+  /** Requests waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** A release function (idempotent), or undefined when every slot is taken. */
   tryAcquire(): (() => void) | undefined {
     if (this.used >= this.capacity) return undefined;
     this.used += 1;
+    return this.releaser();
+  }
+
+  /**
+   * A slot now, or the first to free within `waitMs` if fewer than `maxWaiting` already wait;
+   * otherwise (or if `abandoned` fires first, e.g. the client left) undefined.
+   */
+  acquire(waitMs: number, maxWaiting: number, abandoned: (cancel: () => void) => void): Promise<(() => void) | undefined> {
+    const now = this.tryAcquire();
+    if (now || this.capacity === 0 || waitMs <= 0 || this.queue.length >= maxWaiting) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const leave = () => {
+        const at = this.queue.indexOf(waiter);
+        if (at === -1) return;
+        this.queue.splice(at, 1);
+        clearTimeout(timer);
+        resolve(undefined);
+      };
+      const waiter = {
+        grant: () => {
+          clearTimeout(timer);
+          resolve(this.releaser());
+        },
+      };
+      const timer = setTimeout(leave, waitMs);
+      this.queue.push(waiter);
+      abandoned(leave);
+    });
+  }
+
+  /** Frees a slot: handed to the first waiter if any (the count stays), else returned. */
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.used -= 1;
+      const next = this.queue.shift();
+      if (next) next.grant();
+      else this.used -= 1;
     };
   }
 }
