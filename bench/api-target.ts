@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 /**
  * Starts one server of bench/api-targets.ts in its own process (so that it shares no event loop

@@ -2,7 +2,9 @@
 // with autocannon: `api` is the real Lakefront app, `bare` a bare node:http + pg handler that
 // runs the same list query and writes the same JSON. Prints `{"port": N}` once listening.
 //   tsx bench/api-targets.ts api|bare <database-url> [statement-timeout-ms]
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { connect } from '../core/db/connect.js';
@@ -56,7 +58,24 @@ async function startApi(): Promise<number> {
   return running.port;
 }
 
+/**
+ * With BENCH_CPU_PROFILE=<file> (bench/api-profile.ts): SIGUSR2 starts V8's CPU profiler, after
+ * the warm-up, so that start-up and compilation stay out of it; SIGTERM writes the profile and exits.
+ */
+function profileOnSignal(file: string): void {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  process.once('SIGUSR2', () => session.post('Profiler.start'));
+  process.once('SIGTERM', () =>
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(file, JSON.stringify(result.profile));
+      process.exit(error ? 1 : 0);
+    }),
+  );
+}
+
 const port = kind === 'bare' ? await startBare() : await startApi();
+if (process.env.BENCH_CPU_PROFILE) profileOnSignal(process.env.BENCH_CPU_PROFILE);
+else process.once('SIGTERM', () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ port })}\n`);
-// Exit cleanly on SIGTERM, so that `--cpu-prof` can write its profile.
-process.once('SIGTERM', () => process.exit(0));
