@@ -1,10 +1,11 @@
-import { endpointAt, type LakefrontClient } from './client.js';
-import { routeOf, type Operation, type PageParamsOf, type ResultOf, type Route } from './operation.js';
+import { endpointAt, transportOf, type LakefrontClient } from './client.js';
+import { readNdjson } from './ndjson.js';
+import { callRoute, routeOf, type Operation, type PageParamsOf, type ResultOf, type Route } from './operation.js';
 import type { ConditionalCallOptions, NotModified } from './not-modified.js';
 import type { QueryOptions } from './query.js';
 import type { CallOptions } from './transport.js';
 
-/** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (JSON only): `AggregateCrimesGroupParams`. */
+/** Parameters of `lf.<dataset>.aggregate`: groups, bucket, measures, order, limit and the list's filters (the method chooses the format): `AggregateCrimesGroupParams`. */
 export type AggregateParams<Op extends Operation> = PageParamsOf<Op>;
 
 type AnyRow<Op extends Operation> = ResultOf<Op> extends { data: Array<infer Row> } ? Row : never;
@@ -83,6 +84,23 @@ export type AggregateApi<Op extends Operation> = {
     params?: AggregateParams<Op> & { groupBy?: GroupBy; bucket?: Bucket; sum?: Sum; avg?: Avg; min?: Min; max?: Max },
     options?: Omit<CallOptions, 'signal'>,
   ): QueryOptions<AggregateAnswer<AggregateRowOf<Op, { groupBy: GroupBy; bucket: Bucket; sum: Sum; avg: Avg; min: Min; max: Max }>>>;
+  /**
+   * The same groups from an NDJSON response, parsed and typed as you iterate, as a dataset's
+   * `ndjson()` gives rows (`limit` caps the groups, as for the JSON answer).
+   */
+  ndjson<
+    const GroupBy extends Param<Op, 'groupBy'> = undefined,
+    const Bucket extends Param<Op, 'bucket'> = undefined,
+    const Sum extends Param<Op, 'sum'> = undefined,
+    const Avg extends Param<Op, 'avg'> = undefined,
+    const Min extends Param<Op, 'min'> = undefined,
+    const Max extends Param<Op, 'max'> = undefined,
+  >(
+    params?: AggregateParams<Op> & { groupBy?: GroupBy; bucket?: Bucket; sum?: Sum; avg?: Avg; min?: Min; max?: Max },
+    options?: CallOptions,
+  ): AsyncGenerator<AggregateRowOf<Op, { groupBy: GroupBy; bucket: Bucket; sum: Sum; avg: Avg; min: Min; max: Max }>, void, undefined>;
+  /** The same groups as CSV text (header line first), for a spreadsheet. */
+  csv(params?: AggregateParams<Op>, options?: CallOptions): Promise<string>;
 };
 
 /** A dataset's grouped counts from its generated aggregate operation: `aggregate(client, aggregateCrimes)`. */
@@ -95,8 +113,13 @@ export function aggregateAt(client: LakefrontClient, route: Route): AggregateApi
   const grouped = endpointAt(client, route) as unknown as ((params: object, options?: CallOptions) => Promise<AggregateAnswer<never>>) & {
     queryOptions(params: object, options?: Omit<CallOptions, 'signal'>): QueryOptions<AggregateAnswer<never>>;
   };
+  const transport = transportOf(client);
   const call = (params?: object, options?: CallOptions) => grouped({ ...params, format: 'json' }, options);
   return Object.assign(call, {
     queryOptions: (params?: object, options?: Omit<CallOptions, 'signal'>) => grouped.queryOptions({ ...params, format: 'json' }, options),
+    async *ndjson(params?: object, options?: CallOptions) {
+      yield* readNdjson(await callRoute(transport, route, { ...params, format: 'ndjson' }, options, 'stream'), options?.signal);
+    },
+    csv: (params?: object, options?: CallOptions) => callRoute(transport, route, { ...params, format: 'csv' }, options, 'text'),
   }) as unknown as AggregateApi<Operation>;
 }

@@ -100,6 +100,11 @@ export function endpoint<Op extends Operation>(client: LakefrontClient, op: Op):
   return endpointAt(client, routeOf(op)) as unknown as EndpointApi<Op>;
 }
 
+/** @internal The transport a client runs on (for the SDK's own modules). */
+export function transportOf(client: LakefrontClient): Transport {
+  return client[TRANSPORT];
+}
+
 /** @internal A dataset's methods on a route (typed by the caller). */
 export function datasetAt(client: LakefrontClient, route: Route): DatasetApiOf<Operation> {
   return datasetApi(client[TRANSPORT], route, client.baseUrl);

@@ -34,6 +34,27 @@ describe('lf.<dataset>.aggregate', () => {
     }
   });
 
+  it('streams the same groups as typed NDJSON rows, and as CSV', async () => {
+    const lf = createLakefront({ baseUrl: server.url });
+    const groups: Array<{ district: string | null; count: number }> = [];
+    for await (const group of lf.crimes.aggregate.ndjson({ groupBy: 'district' })) {
+      expectTypeOf(group).toEqualTypeOf<{ district: string | null; count: number }>();
+      groups.push(group);
+    }
+    const result = (await server.db.knex.raw('SELECT district, count(*)::int AS count FROM data.crimes GROUP BY 1')) as { rows: { district: string | null; count: number }[] };
+    const byDistrict = (rows: Array<{ district: string | null; count: number }>) => new Map(rows.map((row) => [row.district, row.count]));
+    expect(groups.length).toBeGreaterThan(10);
+    expect(byDistrict(groups)).toEqual(byDistrict(result.rows));
+
+    const [header, ...lines] = (await lf.crimes.aggregate.csv({ groupBy: 'district' })).trim().split('\r\n');
+    expect(header).toBe('district,count');
+    const fromCsv = lines.map((line) => {
+      const [district, count] = line.split(',');
+      return { district: district === '' ? null : district!, count: Number(count) };
+    });
+    expect(byDistrict(fromCsv)).toEqual(byDistrict(result.rows));
+  });
+
   it('is offered on every dataset', () => {
     const lf = createLakefront({ baseUrl: server.url });
     expect(Object.keys(DATASET_AGGREGATES).sort()).toEqual(Object.keys(DATASET_OPERATIONS).sort());
