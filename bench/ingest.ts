@@ -71,12 +71,18 @@ interface Result {
 }
 
 const results: Result[] = [];
-for (const rows of SMALL > 0 ? [SMALL, ROWS] : [ROWS]) results.push(await measure(rows));
+for (const rows of SMALL > 0 ? [SMALL, ROWS] : [ROWS]) {
+  results.push(await measure(rows));
+  report();
+}
 
-console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, ingest heap cap ${HEAP_MB ? `${HEAP_MB} MB` : 'none'}, PostgreSQL at ${new URL(SERVER_URL).host})`);
-console.log(table(results));
-console.log('\nTime split of each sync, seconds (fetch, parse and write overlap; index follows the load):');
-console.log(phaseTable(results));
+/** Printed after each size, so a run cut short still says what it measured. */
+function report(): void {
+  console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, ingest heap cap ${HEAP_MB ? `${HEAP_MB} MB` : 'none'}, PostgreSQL at ${new URL(SERVER_URL).host})`);
+  console.log(table(results));
+  console.log('\nTime split of each sync, seconds (fetch, parse and write overlap; index follows the load):');
+  console.log(phaseTable(results));
+}
 
 async function measure(rows: number): Promise<Result> {
   const increment = incrementOf(rows);

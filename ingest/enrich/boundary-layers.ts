@@ -3,7 +3,7 @@ import { communityAreas } from '../../core/datasets/community-areas.js';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
 import { zipCodes } from '../../core/datasets/zip-codes.js';
 import type { Logger } from '../../core/log.js';
-import { BoundaryIndex, type BoundaryFeature, type BoundaryKey } from '../../core/geo/boundary-index.js';
+import type { BoundaryFeature, BoundaryKey } from '../../core/geo/boundary-index.js';
 import { polygonsOf } from '../../core/geo/geojson.js';
 
 /** A boundary dataset and the geo column it fills on every dataset with a point. */
@@ -38,11 +38,11 @@ export function isBoundaryDataset(dataset: DatasetDefinition): boolean {
 }
 
 /**
- * Builds a layer's index from its table in the database (what the last sync stored). Features
+ * A layer's features from its table in the database (what the last sync stored). Features
  * without a key or geometry cannot answer a lookup and are left out; so is a feature whose
  * geometry is not a (Multi)Polygon, with a warning, rather than stopping every sync.
  */
-export async function loadBoundaryIndex<K extends BoundaryKey>(knex: Knex, layer: BoundaryLayer<K>, log?: Logger): Promise<BoundaryIndex<K>> {
+export async function loadBoundaryFeatures<K extends BoundaryKey>(knex: Knex, layer: BoundaryLayer<K>, log?: Logger): Promise<BoundaryFeature<K>[]> {
   const geometryColumn = layer.dataset.geometryColumn!;
   const rows = (await knex(`data.${layer.dataset.table}`)
     .select({ key: layer.keyColumn, geometry: geometryColumn })
@@ -58,5 +58,5 @@ export async function loadBoundaryIndex<K extends BoundaryKey>(knex: Knex, layer
     }
     features.push({ key: layer.keyOf(row.key), geometry: row.geometry });
   }
-  return new BoundaryIndex(features);
+  return features;
 }

@@ -1,8 +1,14 @@
 import type { Knex } from 'knex';
 import { GEO_COLUMNS, type DatasetDefinition } from '../../core/datasets/index.js';
 import type { Logger } from '../../core/log.js';
-import type { BoundaryIndex } from '../../core/geo/boundary-index.js';
-import { COMMUNITY_AREA_LAYER, loadBoundaryIndex, ZIP_LAYER } from './boundary-layers.js';
+import { BoundaryIndex, type BoundaryFeature } from '../../core/geo/boundary-index.js';
+import { COMMUNITY_AREA_LAYER, loadBoundaryFeatures, ZIP_LAYER } from './boundary-layers.js';
+
+/** The features an enricher answers from. */
+export interface GeoBoundaries {
+  readonly zip: readonly BoundaryFeature<string>[];
+  readonly communityArea: readonly BoundaryFeature<number>[];
+}
 
 export interface GeoValues {
   readonly zip: string | null;
@@ -15,20 +21,34 @@ export interface GeoValues {
  * The portal's own columns (an address `zip_code`, `community_area`) are left as they are.
  */
 export class RowEnricher {
-  private constructor(
-    private zip: BoundaryIndex<string>,
-    private communityArea: BoundaryIndex<number>,
-  ) {}
+  private zip: BoundaryIndex<string>;
+  private communityArea: BoundaryIndex<number>;
+
+  private constructor(private features: GeoBoundaries) {
+    this.zip = new BoundaryIndex(features.zip);
+    this.communityArea = new BoundaryIndex(features.communityArea);
+  }
 
   /** An enricher over the boundaries currently stored in the database. */
   static async load(knex: Knex, log?: Logger): Promise<RowEnricher> {
-    const [zip, communityArea] = await Promise.all([loadBoundaryIndex(knex, ZIP_LAYER, log), loadBoundaryIndex(knex, COMMUNITY_AREA_LAYER, log)]);
-    return new RowEnricher(zip, communityArea);
+    const [zip, communityArea] = await Promise.all([loadBoundaryFeatures(knex, ZIP_LAYER, log), loadBoundaryFeatures(knex, COMMUNITY_AREA_LAYER, log)]);
+    return new RowEnricher({ zip, communityArea });
+  }
+
+  /** The same enricher from `boundaries()` of another, e.g. in the sync's decoding thread. */
+  static fromBoundaries(features: GeoBoundaries): RowEnricher {
+    return new RowEnricher(features);
+  }
+
+  /** The boundaries as plain data (structured-clonable), to build the same enricher elsewhere. */
+  boundaries(): GeoBoundaries {
+    return this.features;
   }
 
   /** Re-reads the boundaries, after a boundary dataset changed. */
   async reload(knex: Knex, log?: Logger): Promise<void> {
     const fresh = await RowEnricher.load(knex, log);
+    this.features = fresh.features;
     this.zip = fresh.zip;
     this.communityArea = fresh.communityArea;
   }

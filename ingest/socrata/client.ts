@@ -42,6 +42,11 @@ export interface SodaClient {
   query(portalId: string, query: SodaQuery): Promise<SodaRow[]>;
   /** The same, with the body as received: one flat string a caller can keep cheaply and parse again. */
   queryPage(portalId: string, query: SodaQuery): Promise<{ rows: SodaRow[]; body: string }>;
+  /**
+   * One page, its body handed to `decode` inside the retry: a body `decode` cannot parse as JSON
+   * (it throws a SyntaxError) was cut off, and is fetched again like any other cut-off body.
+   */
+  queryPageWith<T>(portalId: string, query: SodaQuery, decode: (body: string) => Promise<T>): Promise<T>;
   /** The dataset's columns from its metadata, `GET /api/views/{id}.json` (`columns[]`). */
   columns(portalId: string): Promise<PortalColumn[]>;
 }
@@ -55,6 +60,15 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
   if (options.appToken) headers['x-app-token'] = options.appToken;
 
   async function attempt(portalId: string, url: string): Promise<{ value: unknown; body: string }> {
+    const { body, status } = await attemptText(portalId, url);
+    try {
+      return { value: JSON.parse(body), body };
+    } catch {
+      throw cutOff(portalId, body, status);
+    }
+  }
+
+  async function attemptText(portalId: string, url: string): Promise<{ body: string; status: number }> {
     let response: Response;
     let body: string;
     try {
@@ -72,11 +86,7 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
       throw new SocrataError(`Socrata ${portalId}: response cut off (${networkReason(error)})`, 'truncated', response.status);
     }
     if (!response.ok) throw httpError(portalId, response.status, body, response.headers.get('retry-after'));
-    try {
-      return { value: JSON.parse(body), body };
-    } catch {
-      throw new SocrataError(`Socrata ${portalId}: response body is not complete JSON (${body.length} characters)`, 'truncated', response.status);
-    }
+    return { body, status: response.status };
   }
 
   async function rowsPage(portalId: string, query: SodaQuery): Promise<{ rows: SodaRow[]; body: string }> {
@@ -91,6 +101,18 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
   return {
     query: async (portalId, query) => (await rowsPage(portalId, query)).rows,
     queryPage: rowsPage,
+    queryPageWith(portalId, query, decode) {
+      const url = `${baseUrl}/resource/${encodeURIComponent(portalId)}.json?${searchParams(query)}`;
+      return retried(portalId, async () => {
+        const { body, status } = await attemptText(portalId, url);
+        try {
+          return await decode(body);
+        } catch (error) {
+          if (error instanceof SyntaxError) throw cutOff(portalId, body, status);
+          throw error;
+        }
+      });
+    },
     columns(portalId) {
       const url = `${baseUrl}/api/views/${encodeURIComponent(portalId)}.json`;
       return retried(portalId, async () => {
@@ -132,6 +154,10 @@ export function createSodaClient(options: SodaClientOptions): SodaClient {
       throw error instanceof AbortError ? error.originalError : error;
     });
   }
+}
+
+function cutOff(portalId: string, body: string, status: number): SocrataError {
+  return new SocrataError(`Socrata ${portalId}: response body is not complete JSON (${body.length} characters)`, 'truncated', status);
 }
 
 export function searchParams(query: SodaQuery): string {

@@ -1,8 +1,13 @@
 import type { DatasetDefinition } from '../../core/datasets/index.js';
-import type { Logger } from '../../core/log.js';
 import { mapSodaRow, type DbValue, type SodaRow } from '../soda-values.js';
 import { copyValue } from './copy-text.js';
 import type { RowEnricher } from './hooks.js';
+
+/** Where encoding says what it met: the sync's logger, or (in the decoding thread) a list sent back to it. */
+export interface PageLog {
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
 
 /** A portal row Lakefront could not store, kept with the reason (see `lakefront.sync_rejects`). */
 export interface RefusedRow {
@@ -51,7 +56,7 @@ export function encodePage(
   columns: readonly string[],
   sourceId: string,
   page: readonly SodaRow[],
-  log: Logger,
+  log: PageLog,
   enricher?: RowEnricher,
 ): EncodedPage {
   const lines: (string | undefined)[] = [];

@@ -2,6 +2,7 @@ import type { DatasetDefinition } from '../../core/datasets/index.js';
 import type { Database } from '../../core/db/connect.js';
 import type { Logger } from '../../core/log.js';
 import { refreshRollups } from '../../core/reports/rollups.js';
+import type { GeoBoundaries } from '../enrich/row-enricher.js';
 import { createGeoSyncHooks } from '../enrich/sync-hooks.js';
 import type { DbValue } from '../soda-values.js';
 import type { DatasetSyncSummary } from './summary.js';
@@ -17,6 +18,11 @@ export interface RowEnricher {
    * only when an enricher is present and the table has them.
    */
   enrich(dataset: DatasetDefinition, values: Record<string, DbValue>): void;
+  /**
+   * Its boundaries as plain data, so the sync can build the same enricher in the thread that
+   * decodes pages. An enricher without it keeps decoding on the main thread.
+   */
+  boundaries?(): GeoBoundaries;
 }
 
 export interface SyncHooks {

@@ -16,6 +16,7 @@ import { readWatermark, saveWatermark } from './state.js';
 import type { DatasetSyncSummary, SourceSyncSummary } from './summary.js';
 import { keyArray, tableOf } from './sql.js';
 import { clearSeen, sweepUnseen } from './sweep.js';
+import { PageDecoder } from './page-decoder.js';
 import type { SyncOptions } from './sync-dataset.js';
 
 /** Rows per request: two pages in memory stay well under 100 MB of heap. */
@@ -67,15 +68,26 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
   if (recordSeen) await clearSeen(db.knex, dataset, sourceId);
   const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const decoder = new PageDecoder({ dataset, columns: plan.columns, sourceId, enricher: options.hooks?.enricher }, log);
   const fetchAfter = async (watermark: Watermark | undefined): Promise<ReadPage> => {
-    const fetchBegan = performance.now();
-    const { rows, body } = await client.queryPage(sourceId, { select: ':*,*', where: allOf([filter, watermark && afterWatermark(watermark)]), order: STABLE_ORDER, limit: pageSize });
-    const parseBegan = performance.now();
-    summary.phases.fetchMs += parseBegan - fetchBegan;
-    const clears = pendingRejects.size ? rows.map((row) => String(row[':id'])).filter((rowId) => pendingRejects.has(rowId)) : [];
-    const encoded = encodePage(dataset, plan.columns, sourceId, rows, log, options.hooks?.enricher);
-    summary.phases.parseMs += performance.now() - parseBegan;
-    return { encoded, body, clears, count: rows.length, watermark: rows.length ? positionOf(sourceId, rows[rows.length - 1]!) : watermark };
+    const began = performance.now();
+    let decodeWait = 0;
+    let body = '';
+    const query = { select: ':*,*', where: allOf([filter, watermark && afterWatermark(watermark)]), order: STABLE_ORDER, limit: pageSize };
+    const { page, parseMs } = await client.queryPageWith(sourceId, query, async (received) => {
+      body = received;
+      const waitBegan = performance.now();
+      try {
+        return await decoder.decode(received, pendingRejects);
+      } finally {
+        decodeWait += performance.now() - waitBegan;
+      }
+    });
+    summary.phases.fetchMs += performance.now() - began - decodeWait;
+    summary.phases.parseMs += parseMs;
+    // A full page: more follow, worth decoding on the second core.
+    if (page.count === pageSize) decoder.useThread();
+    return { encoded: page.encoded, body, clears: page.clears, count: page.count, watermark: page.last ?? watermark };
   };
   const began = Date.now();
   options.onProgress?.(progress(summary, source));
@@ -107,6 +119,9 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
     // Let the last write finish (it rolls back if an earlier page failed) before the lock is released.
     await inFlight?.done;
     throw error;
+  } finally {
+    await next;
+    await decoder.close();
   }
 
   async function account(write: { page: ReadPage; done: Promise<Outcome<PageWrite>> }, betweenPages: boolean): Promise<void> {
@@ -243,14 +258,6 @@ function progress(summary: DatasetSyncSummary, source: SourceSyncSummary) {
   return { dataset: summary.dataset, sourceId: source.sourceId, rows, pages, retries: summary.retries };
 }
 
-function positionOf(portalId: string, row: SodaRow): Watermark {
-  const updatedAt = row[':updated_at'];
-  const rowId = row[':id'];
-  if (typeof updatedAt !== 'string' || typeof rowId !== 'string') {
-    throw new Error(`Socrata ${portalId}: rows lack the system fields :id and :updated_at (was $select=:*,* ignored?)`);
-  }
-  return { updatedAt, rowId };
-}
 
 /** How one dataset's pages are written: which columns, into which table. */
 export interface WritePlan {

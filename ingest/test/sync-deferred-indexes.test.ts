@@ -80,10 +80,13 @@ describe(`a first sync loads first and indexes after (${BACKEND})`, () => {
     const before = await indexOids(db.knex);
     const triggers = await enabledTriggers(db.knex);
     expect(triggers).toEqual(['crimes_aggregate_delete', 'crimes_aggregate_insert', 'crimes_aggregate_update']);
-    const { log } = capturingLogger();
+    const { log, text } = capturingLogger('debug');
     const hooks = await createSyncHooks(db, log);
     const summary = await syncDataset(db, crimes, syncOptions(server, log, { pageSize: 500, hooks }));
     expect(summary.error).toBeUndefined();
+    // Full pages: the later ones were decoded on the second core, with the same enricher.
+    expect(text()).toContain('pages are decoded in a worker thread');
+    expect(text()).not.toContain('decoded on the main thread');
 
     expect(await indexes(db.knex)).toEqual(migrated);
     const after = await indexOids(db.knex);
