@@ -30,7 +30,8 @@ const COLLISIONS_LOGGED = 100;
  *
  * 1. compare the portal's column metadata with the definition (drift is logged and kept for `status`);
  * 2. retry the rows earlier syncs set aside in the rejects table;
- * 3. read pages in `:updated_at, :id` order from the watermark (keyset), map and encode each;
+ * 3. read pages in `:updated_at, :id` order from the watermark (keyset), map and encode each
+ *    (in a worker thread once a full page says more follow: page-decoder.ts);
  * 4. write each page in one transaction with its watermark (the next page is fetched and staged
  *    meanwhile); a row the database refuses is found by bisection and set aside, the rest stored;
  * 5. after a full pass, delete the rows the portal no longer has; count the source's rows.
