@@ -84,7 +84,7 @@ describe('fields', () => {
 });
 
 describe('documentation', () => {
-  it('every parameter of every dataset and report carries its description from the spec into the editor', () => {
+  it('every parameter of every dataset (list, rows, aggregate) and report carries its description from the spec into the editor', () => {
     const file = fileURLToPath(new URL('./types-doc-probe.ts', import.meta.url));
     // The client as an editor sees it: the checker's view of `lf`, each method's first parameter.
     const program = ts.createProgram([file], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
@@ -99,17 +99,21 @@ describe('documentation', () => {
       const type = checker.getTypeOfSymbol(resource);
       if (resource.name === 'reports' || resource.name === 'boundaries') {
         for (const endpoint of type.getProperties()) methods.push([`${resource.name}.${endpoint.name}`, checker.getTypeOfSymbol(endpoint)]);
-      } else if (resource.name !== 'datasets') methods.push([`${resource.name}.list`, member(type, 'list')]);
+      } else if (resource.name !== 'datasets') {
+        for (const method of ['list', 'rows', 'aggregate']) methods.push([`${resource.name}.${method}`, member(type, method)]);
+      }
     }
     for (const [name, method] of methods) {
       const signature = method.getCallSignatures()[0]!;
       const params = checker.getNonNullableType(checker.getTypeOfSymbol(signature.getParameters()[0]!));
       for (const property of params.getProperties()) {
+        // `bucket?: undefined` where a dataset has no time column: nothing can be passed, so nothing to describe.
+        if (checker.getNonNullableType(checker.getTypeOfSymbol(property)).flags & ts.TypeFlags.Never) continue;
         parameters += 1;
         if (!ts.displayPartsToString(property.getDocumentationComment(checker)).trim()) undocumented.push(`${name}: ${property.name}`);
       }
     }
-    expect(parameters).toBeGreaterThan(100);
+    expect(parameters).toBeGreaterThan(300);
     expect(undocumented).toEqual([]);
   });
 });
