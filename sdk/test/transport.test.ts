@@ -202,6 +202,19 @@ describe('conditional calls: a 304 is a NotModified result, never an error', () 
     expect(observer.requests.map((request) => request.status)).toEqual([200, 304, 200, 304, 200, 304]);
   });
 
+  it('geojson takes ifNoneMatch too; pages() refuses to revalidate rather than yield a NotModified as a page', async () => {
+    const observer = await proxy();
+    const lf = createLakefront({ baseUrl: observer.url });
+    const features = await lf.crimes.geojson({ limit: 2 });
+    expect(features.features).toHaveLength(2);
+    expect(isNotModified(await lf.crimes.geojson({ limit: 2 }, { ifNoneMatch: etagOf(features) }))).toBe(true);
+
+    const page = await lf.crimes.list({ limit: 2 });
+    const pages = lf.crimes.pages({ limit: 2 }, { headers: { 'if-none-match': etagOf(page)! } });
+    await expect(pages.next()).rejects.toMatchObject({ status: 304, message: expect.stringContaining('cannot revalidate') });
+    expect(observer.requests.map((request) => request.status)).toEqual([200, 304, 200, 304]);
+  });
+
   it('a 304 to an If-None-Match the call did not ask for (a client header) says what to do instead', async () => {
     const observer = await proxy();
     const etag = (await fetch(`${server.url}/v1/crimes?limit=1&format=json`)).headers.get('etag')!;
