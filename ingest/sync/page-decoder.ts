@@ -66,7 +66,7 @@ export class PageDecoder {
     if (this.context.enricher && !setup.boundaries) return;
     try {
       // A page's rows live only while it is decoded: a small heap suffices, and keeps the RSS down.
-      const worker = new Worker(BOOTSTRAP, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 } });
+      const worker = new Worker(BOOTSTRAP, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
       worker.on('message', (reply: DecodeReply) => this.settle(reply));
       worker.on('error', (error) => this.fallBack(error));
       worker.on('exit', (code) => this.fallBack(new Error(`decoding thread exited (${code})`)));
