@@ -10,7 +10,7 @@ import { createClient } from '@hey-api/openapi-ts';
 import { datasets } from '../core/datasets/index.js';
 import { composeSpec } from './compose.js';
 import { DATASET_OPERATIONS } from './datasets/operations.js';
-import { readmeWithDatasetTable, sdkDatasetMap, serverDatasetMap } from './dataset-maps.js';
+import { readmeWithDatasetTable, sdkDatasetMap, sdkOperationsFile, serverDatasetMap } from './dataset-maps.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -34,6 +34,7 @@ await createClient({
 // hey-api has just emptied sdk/src/generated: the SDK's map is written after it.
 writeIfChanged('server/src/generated/datasets.ts', serverDatasetMap(datasets));
 writeIfChanged('sdk/src/generated/datasets.gen.ts', sdkDatasetMap(datasets));
+writeIfChanged('sdk/src/generated/operations.gen.ts', sdkOperationsFile(datasets));
 // The SDK facade's camelCase parameters, with their JSDoc, from the types hey-api just wrote.
 execFileSync(process.execPath, ['sdk/scripts/generate-params.mjs'], { stdio: 'inherit' });
 writeIfChanged('README.md', readmeWithDatasetTable(readFileSync('README.md', 'utf8'), datasets));
