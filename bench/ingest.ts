@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--increment 250000] [--small 100000] [--page-size 10000]`.
+ * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--increment 250000] [--small 100000] [--page-size 5000]`.
  * Serves N real crimes rows (the bundled sample cloned with new ids) from the project's SODA test
  * server, and in one run, on real PostgreSQL:
  *
@@ -27,6 +27,7 @@ import { connect } from '../core/db/connect.js';
 import { migrateLatest } from '../core/db/migrate.js';
 import { columnNames, mapSodaRow, type DbValue } from '../ingest/soda-values.js';
 import type { SyncPhases } from '../ingest/sync/summary.js';
+import { DEFAULT_PAGE_SIZE } from '../ingest/sync/sync-source.js';
 import { clonedCrime, CRIMES_PORTAL_ID } from './cloned-crimes.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -34,7 +35,7 @@ const ROWS = args.rows ?? 1_000_000;
 const SMALL = args.small ?? Math.min(100_000, Math.floor(ROWS / 10));
 /** Rows added at the portal for the incremental sync (a multiple of 100: the clones' `:updated_at` groups). */
 const incrementOf = (rows: number) => Math.max(100, Math.round((args.increment ?? rows / 4) / 100) * 100);
-const PAGE_SIZE = args['page-size'] ?? 10_000;
+const PAGE_SIZE = args['page-size'] ?? DEFAULT_PAGE_SIZE;
 /** V8 heap cap for the ingest process, as a CronJob sets it (NODE_OPTIONS); 0 = V8's default. */
 const HEAP_MB = args['heap-mb'] ?? 160;
 const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
