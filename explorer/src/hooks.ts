@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState, type MutableRef } from 'preact/hooks';
 import { track } from './timing.js';
 
 export interface Loaded<T> {
@@ -36,4 +36,27 @@ export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Pr
     // `key` stands for everything `load` reads.
   }, [key]);
   return state;
+}
+
+/**
+ * Whether the element is on screen (or within `margin` pixels of it), following scrolls and
+ * resizes: a panel below the fold need not ask for its data until it is about to be seen. Measured
+ * at once on mount (the observer's first answer comes a frame later); true where the browser has
+ * no IntersectionObserver.
+ */
+export function useNearView(ref: MutableRef<Element | null>, margin = 50): boolean {
+  const [near, setNear] = useState(false);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return undefined;
+    }
+    const box = element.getBoundingClientRect();
+    setNear(box.bottom > -margin && box.top < innerHeight + margin && box.right > -margin && box.left < innerWidth + margin);
+    const observer = new IntersectionObserver((entries) => setNear(entries.some((entry) => entry.isIntersecting)), { rootMargin: `${margin}px` });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return near;
 }

@@ -42,6 +42,11 @@ export function interactionStarted(name: string): void {
 
 /** Counts a panel's request until it settles, successfully or not. */
 export function track<T>(promise: Promise<T>): Promise<T> {
+  // A load that no interaction started (a panel scrolled into view) is timed on its own.
+  if (document.documentElement.dataset.status === 'ready') {
+    label = 'scrolled into view';
+    startedAt = performance.now();
+  }
   pending += 1;
   clearTimeout(quiet);
   setStatus('loading');

@@ -28,6 +28,8 @@ let server: LiveServer;
 let browser: Browser;
 let page: Page;
 const outside: string[] = [];
+/** The API requests the page made (path and query), in order. */
+const asked: string[] = [];
 const consoleErrors: string[] = [];
 const timings: Array<{ label: string; ms: number }> = [];
 /** Figures of the current page load already taken (a reload starts the page's list anew). */
@@ -40,7 +42,9 @@ beforeAll(async () => {
   page = await browser.context.newPage();
   const origin = new URL(server.url).origin;
   page.on('request', (request) => {
-    if (new URL(request.url()).origin !== origin) outside.push(request.url());
+    const url = new URL(request.url());
+    if (url.origin !== origin) outside.push(request.url());
+    else if (url.pathname.startsWith('/v1/')) asked.push(decodeURIComponent(`${url.pathname}${url.search}`));
   });
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -79,11 +83,13 @@ async function load(go: () => Promise<unknown>): Promise<void> {
   await settled();
 }
 
-/** Starts an interaction: the page reports it ready again only once it has settled. */
-async function act(action: () => Promise<unknown>): Promise<void> {
+/** Starts an interaction: the page reports it ready again only once it has settled. Returns the API requests it made. */
+async function act(action: () => Promise<unknown>): Promise<string[]> {
+  const before = asked.length;
   await action();
   await page.waitForSelector('html[data-status=loading]', { state: 'attached', timeout: 2000 }).catch(() => undefined);
   await settled();
+  return asked.slice(before);
 }
 
 const tableIds = () => page.$$eval('[data-testid=rows] tbody tr', (rows) => rows.map((row) => row.querySelector('td')?.textContent ?? ''));
@@ -111,7 +117,9 @@ describe('the explorer at /explore', () => {
     expect(await page.inputValue('[data-testid=dataset-picker]')).toBe('crimes');
 
     expect(await tableIds()).toHaveLength(50);
+    // The row count comes from the aggregate endpoint (its rollups at scale), never a count=exact of the list.
     expect(await rowsMatching()).toBe(SAMPLE_CRIMES);
+    expect(asked.filter((path) => path.includes('count=exact'))).toEqual([]);
     expect(await page.$$eval('[data-testid=map] path[data-area]', (paths) => paths.length)).toBe(COMMUNITY_AREAS);
     // More rows than the points threshold: areas only.
     expect(await page.$$('[data-testid=map] circle')).toHaveLength(0);
@@ -124,6 +132,16 @@ describe('the explorer at /explore', () => {
     expect(await page.getAttribute('[data-testid=chart]', 'data-bucket')).toBe('day');
     const theft = page.locator('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]');
     expect(await theft.textContent()).toContain((await countCrimes(`primary_type = 'THEFT'`)).toLocaleString('en-US'));
+  });
+
+  it('counts a facet below the fold once it is scrolled near, not before', async () => {
+    const domestic = '[data-testid=facet-value][data-column=domestic]';
+    expect(await page.$$(domestic)).toHaveLength(0);
+    expect(asked.some((path) => path.includes('group_by=domestic'))).toBe(false);
+    const made = await act(() => page.locator('section[aria-label="Facet domestic"]').scrollIntoViewIfNeeded());
+    expect(made.filter((path) => path.includes('group_by=domestic'))).toHaveLength(1);
+    expect(await page.textContent(`${domestic}[data-value=true]`)).toContain((await countCrimes('domestic')).toLocaleString('en-US'));
+    await page.evaluate(() => scrollTo(0, 0));
   });
 
   it('filters by clicking a facet value: table, chart, map and URL follow', async () => {
@@ -153,6 +171,17 @@ describe('the explorer at /explore', () => {
     ]);
     await page.focus('[data-testid=filter-chip][aria-label="Remove filter primary_type = BATTERY"]');
     await act(() => page.keyboard.press('Space'));
+    expect(search().getAll('primary_type')).toEqual(['THEFT']);
+  });
+
+  it('asks for points only when this view has 5,000 rows or fewer, not on the count of the view before', async () => {
+    const thefts = await countCrimes(`primary_type = 'THEFT' AND latitude IS NOT NULL`);
+    expect(await page.$$('[data-testid=map] circle.point')).toHaveLength(thefts);
+    const made = await act(() => page.click('[data-testid=filter-chip][aria-label="Remove filter primary_type = THEFT"]'));
+    expect(await rowsMatching()).toBe(SAMPLE_CRIMES);
+    expect(made.filter((path) => path.includes('format=geojson'))).toEqual([]);
+    expect(await page.$$('[data-testid=map] circle.point')).toHaveLength(0);
+    await act(() => page.goBack());
     expect(search().getAll('primary_type')).toEqual(['THEFT']);
   });
 
@@ -208,9 +237,14 @@ describe('the explorer at /explore', () => {
     await act(() => page.check('input[name=areas][value=zip]'));
     expect(search().get('areas')).toBe('zip');
 
+    const everyZip = await sumOf('[data-testid=map] path[data-area]');
+    expect(everyZip).toBe(await countCrimes('geo_zip IS NOT NULL'));
     await act(() => page.click(`[data-testid=map] path[data-area="${busiest.zip}"]`, { force: true }));
     expect(search().getAll('geo_zip')).toEqual([busiest.zip]);
     expect(await rowsMatching()).toBe(busiest.count);
+    // The map counts under every filter but its own: the other ZIP codes keep their counts.
+    expect(await sumOf('[data-testid=map] path[data-area]')).toBe(everyZip);
+    expect(await page.getAttribute(`[data-testid=map] path[data-area="${busiest.zip}"]`, 'data-count')).toBe(String(busiest.count));
     expect(await page.textContent('[data-testid=filter-chip]')).toContain(`geo_zip: ${busiest.zip}`);
     expect(await page.getAttribute(`[data-testid=map] path[data-area="${busiest.zip}"]`, 'class')).toContain('chosen');
     expect(await page.$$('[data-testid=map] circle.point')).toHaveLength(busiest.located);
@@ -231,8 +265,16 @@ describe('the explorer at /explore', () => {
   });
   it('pages with the cursor, and Back returns to the page before', async () => {
     const first = await tableIds();
-    await act(() => page.click('text=Next page'));
+    const shownCount = await rowsMatching();
+    const made = await act(() => page.click('text=Next page'));
     expect(search().get('cursor')).toBeTruthy();
+    // The next page asks for its rows; the count is the same and is not asked again. (Clicking
+    // scrolls the pager into view, which may bring facets below the fold near: they load then.)
+    const lists = made.filter((path) => !path.includes('/aggregate'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]).toContain('cursor=');
+    expect(made.filter((path) => path.includes('/aggregate') && !path.includes('group_by=') && !path.includes('bucket='))).toEqual([]);
+    expect(await rowsMatching()).toBe(shownCount);
     const second = await tableIds();
     expect(second.length).toBeGreaterThan(0);
     expect(second.some((id) => first.includes(id))).toBe(false);
@@ -272,9 +314,14 @@ describe('the explorer at /explore', () => {
     expect(await rowsMatching()).toBe(await countCrimes(`primary_type = 'THEFT'`));
     expect(await page.textContent('[data-testid=filter-chip]')).toContain('primary_type: THEFT');
     expect(await page.getAttribute('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]', 'aria-pressed')).toBe('true');
+    // Facets below the fold load when scrolled near: the full-page screenshot shows them loaded.
+    await act(() => page.evaluate(() => scrollTo(0, document.body.scrollHeight)));
+    await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: `${SCREENSHOTS}explorer-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await load(() => page.reload());
+    await act(() => page.evaluate(() => scrollTo(0, document.body.scrollHeight)));
+    await page.evaluate(() => scrollTo(0, 0));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SCREENSHOTS}explorer-phone.png`, fullPage: true });

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { loadCatalog, type DatasetInfo } from '../catalog.js';
 import { useLoad } from '../hooks.js';
 import { pageParams, sdkParams } from '../query.js';
+import { useRowCount } from '../row-count.js';
 import { datasetApi } from '../sdk.js';
 import { toggleFilter, withDataset, withRange, type ViewState } from '../state.js';
 import { useUrlState } from '../url-state.js';
@@ -47,9 +48,12 @@ interface ViewProps {
 function View({ catalog, dataset, state, navigate }: ViewProps) {
   const api = datasetApi(dataset.sdkName);
   const params = pageParams(dataset, state);
-  const page = useLoad(api ? JSON.stringify(['rows', dataset.key, params]) : null, (signal) =>
-    api!.list(sdkParams({ ...params, count: 'exact' }), { signal }),
-  );
+  // The page of rows alone: its count comes from the aggregate endpoint (row-count.ts).
+  const page = useLoad(api ? JSON.stringify(['rows', dataset.key, params]) : null, (signal) => api!.list(sdkParams(params), { signal }));
+  const count = useRowCount(dataset, state);
+  // The count of this view only: a previous view's count, kept on screen while this one loads, must
+  // not decide whether the map asks for points.
+  const total = count.loading || count.error ? undefined : count.data;
   const toggle = (column: string, value: string) => navigate(toggleFilter(state, column, value), { label: 'filter' });
   const setRange = (from: string | null, to: string | null) => navigate(withRange(state, from, to), { label: 'time range' });
 
@@ -77,13 +81,14 @@ function View({ catalog, dataset, state, navigate }: ViewProps) {
           html`<${AreaMap}
             dataset=${dataset}
             state=${state}
-            total=${page.data?.total}
+            total=${total}
             onToggleArea=${toggle}
             onAreas=${(areas: ViewState['areas']) => navigate({ ...state, areas }, { label: 'map areas' })}
           />`}
         </div>
         <${RowsTable}
           page=${page}
+          count=${count}
           firstPage=${!state.cursor}
           onNext=${(cursor: string) => navigate({ ...state, cursor }, { label: 'next page' })}
           onFirst=${() => navigate({ ...state, cursor: null }, { label: 'first page' })}

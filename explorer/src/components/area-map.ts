@@ -15,7 +15,7 @@ export const POINTS_UP_TO = 5000;
 interface Props {
   dataset: DatasetInfo;
   state: ViewState;
-  /** Rows matching the filters, once known. */
+  /** Rows matching this view's filters, once known (undefined while they are counted). */
   total: number | undefined;
   onToggleArea(filter: string, area: string): void;
   onAreas(kind: AreaKind): void;
@@ -27,12 +27,15 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
   const filter = areaFilterOf(dataset, state.areas);
   const api = datasetApi(dataset.sdkName);
   const params = filterParams(dataset, state);
+  // Like a facet, the map counts under every filter but its own: the areas chosen stay shaded
+  // among the others (more can be added), and choosing one asks no new counts.
+  const countParams = filterParams(dataset, state, filter);
   const boundaries = useLoad(state.areas, () => loadAreas(state.areas));
   const drawing = useMemo(() => (boundaries.data ? drawAreas(boundaries.data) : undefined), [boundaries.data]);
 
   const countable = dataset.groupable.includes(source.group) && api?.aggregate;
-  const counts = useLoad(countable ? JSON.stringify(['areas', dataset.key, source.group, params]) : null, async (signal) => {
-    const answer = await api!.aggregate!(sdkParams({ ...params, group_by: [source.group], limit: 10000 }), { signal });
+  const counts = useLoad(countable ? JSON.stringify(['areas', dataset.key, source.group, countParams]) : null, async (signal) => {
+    const answer = await api!.aggregate!(sdkParams({ ...countParams, group_by: [source.group], limit: 10000 }), { signal });
     return new Map(answer.data.map((row) => [String(row[source.group]), row.count]));
   });
   const max = counts.data ? Math.max(0, ...[...counts.data].filter(([area]) => area !== 'null').map(([, count]) => count)) : 0;
@@ -77,7 +80,7 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
         ${hoveredArea
           ? html`<strong>${hoveredArea.name}</strong>${counts.data ? `: ${formatCount(countOf(hoveredArea.id))} rows` : ''}`
           : counts.data
-            ? `Rows per ${state.areas === 'zip' ? 'ZIP code' : 'community area'}${filter ? '; click an area to filter' : ''}.`
+            ? `Rows per ${state.areas === 'zip' ? 'ZIP code' : 'community area'}${chosen.size ? ' (all areas, not only those chosen)' : ''}${filter ? '; click an area to filter' : ''}.`
             : boundaries.error
               ? html`<span class="error">${boundaries.error.message}</span>`
               : ''}

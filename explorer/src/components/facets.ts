@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
+import { useRef } from 'preact/hooks';
 import type { DatasetInfo } from '../catalog.js';
 import { formatCount, formatValue } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { useLoad, useNearView } from '../hooks.js';
 import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
 import type { ViewState } from '../state.js';
@@ -34,7 +35,8 @@ const MAP_COLUMNS = new Set(['geo_zip', 'geo_community_area']);
 /**
  * For each category column, its top values under the other filters (a column's own filter is
  * left out, so that more of its values can be added), each a toggle button. Each facet loads on
- * its own: choosing a value refetches the other facets, not the one clicked.
+ * its own: choosing a value refetches the other facets, not the one clicked, and a facet below the
+ * fold waits until it is scrolled near.
  */
 export function Facets({ dataset, state, onToggle }: Props) {
   const api = datasetApi(dataset.sdkName);
@@ -51,7 +53,14 @@ export function Facets({ dataset, state, onToggle }: Props) {
 function FacetList({ dataset, state, column, onToggle }: Props & { column: string }) {
   const api = datasetApi(dataset.sdkName)!;
   const params = filterParams(dataset, state, column);
-  const facet = useLoad(JSON.stringify(['facet', dataset.key, column, params]), async (signal): Promise<Facet> => {
+  // A facet below the fold asks for its counts when it is scrolled near, not with every view: each
+  // count under a filter may read the table. Off screen it keeps the counts it last showed.
+  const section = useRef<HTMLElement>(null);
+  const near = useNearView(section);
+  const wanted = JSON.stringify(['facet', dataset.key, column, params]);
+  const asked = useRef<string | null>(null);
+  if (near) asked.current = wanted;
+  const facet = useLoad(asked.current, async (signal): Promise<Facet> => {
     const answer = await api.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
     return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
   });
@@ -59,7 +68,12 @@ function FacetList({ dataset, state, column, onToggle }: Props & { column: strin
   const values = facet.data?.values ?? [];
   const top = values[0]?.count ?? 0;
   return html`
-    <section class="facet" aria-label=${`Facet ${column}`} aria-busy=${facet.loading ? 'true' : 'false'}>
+    <section
+      ref=${section}
+      class=${facet.data || facet.error ? 'facet' : 'facet pending'}
+      aria-label=${`Facet ${column}`}
+      aria-busy=${facet.loading || asked.current !== wanted ? 'true' : 'false'}
+    >
       <h3>${column}</h3>
       ${facet.error && html`<p class="error">${facet.error.message}</p>`}
       <ul>

@@ -5,13 +5,15 @@ import type { Page } from '../sdk.js';
 
 interface Props {
   page: Loaded<Page>;
+  /** Rows matching the filters (every page). */
+  count: Loaded<number>;
   firstPage: boolean;
   onNext(cursor: string): void;
   onFirst(): void;
 }
 
 /** One page of rows; "Next" follows the API's cursor, "First page" starts over (Back returns a page). */
-export function RowsTable({ page, firstPage, onNext, onFirst }: Props) {
+export function RowsTable({ page, count, firstPage, onNext, onFirst }: Props) {
   const rows = page.data?.data ?? [];
   const columns = rows.length ? Object.keys(rows[0]!) : [];
   const next = page.data?.next_cursor ?? null;
@@ -20,7 +22,11 @@ export function RowsTable({ page, firstPage, onNext, onFirst }: Props) {
       <div class="panel-head">
         <h2 id="rows-title">Rows</h2>
         <p class="muted" aria-live="polite">
-          ${page.error ? html`<span class="error">${page.error.message}</span>` : page.data?.total !== undefined ? `${formatCount(page.data.total)} match` : ''}
+          ${page.error || count.error
+            ? html`<span class="error">${(page.error ?? count.error)!.message}</span>`
+            : count.data !== undefined
+              ? `${formatCount(count.data)} match`
+              : ''}
         </p>
       </div>
       <div class="table-scroll" tabindex="0" aria-label="Rows table, scrolls sideways">
