@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type MutableRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import { track } from './timing.js';
 
 export interface Loaded<T> {
@@ -40,23 +40,41 @@ export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Pr
 
 /**
  * Whether the element is on screen (or within `margin` pixels of it), following scrolls and
- * resizes: a panel below the fold need not ask for its data until it is about to be seen. Measured
- * at once on mount (the observer's first answer comes a frame later); true where the browser has
- * no IntersectionObserver.
+ * resizes. Measured at once when the element appears (the observer's first answer comes a frame
+ * later); true where the browser has no IntersectionObserver.
  */
 export function useNearView(ref: MutableRef<Element | null>, margin = 50): boolean {
   const [near, setNear] = useState(false);
+  const watched = useRef<{ element: Element | null; observer?: IntersectionObserver }>({ element: null });
+  // After every render: the element may come and go (a panel that renders nothing for some datasets).
   useLayoutEffect(() => {
     const element = ref.current;
-    if (!element || typeof IntersectionObserver === 'undefined') {
+    if (element === watched.current.element) return;
+    watched.current.observer?.disconnect();
+    watched.current = { element };
+    if (!element) return;
+    if (typeof IntersectionObserver === 'undefined') {
       setNear(true);
-      return undefined;
+      return;
     }
     const box = element.getBoundingClientRect();
     setNear(box.bottom > -margin && box.top < innerHeight + margin && box.right > -margin && box.left < innerWidth + margin);
     const observer = new IntersectionObserver((entries) => setNear(entries.some((entry) => entry.isIntersecting)), { rootMargin: `${margin}px` });
     observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+    watched.current.observer = observer;
+  });
+  useLayoutEffect(() => () => watched.current.observer?.disconnect(), []);
   return near;
+}
+
+/**
+ * The key a panel loads by (see `useLoad`): the one it wants once the panel is near the screen;
+ * until then the one it last loaded, so that a panel below the fold asks nothing (at scale a count
+ * under a filter may read the table) and keeps what it last showed, with no jump in the page.
+ */
+export function useKeyWhenNear(ref: MutableRef<Element | null>, wanted: string | null): string | null {
+  const near = useNearView(ref);
+  const asked = useRef<string | null>(null);
+  if (near || wanted === null) asked.current = wanted;
+  return asked.current;
 }

@@ -319,7 +319,13 @@ describe('the explorer at /explore', () => {
     await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: `${SCREENSHOTS}explorer-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    const before = asked.length;
     await load(() => page.reload());
+    // At phone width the map is below the fold: it asks for its counts once scrolled near.
+    expect(asked.slice(before).filter((path) => path.includes('group_by=geo_community_area'))).toEqual([]);
+    const made = await act(() => page.locator('[data-testid=map]').scrollIntoViewIfNeeded());
+    expect(made.filter((path) => path.includes('group_by=geo_community_area'))).toHaveLength(1);
+    expect(await sumOf('[data-testid=map] path[data-area]')).toBe(await countCrimes(`primary_type = 'THEFT' AND geo_community_area IS NOT NULL`));
     await act(() => page.evaluate(() => scrollTo(0, document.body.scrollHeight)));
     await page.evaluate(() => scrollTo(0, 0));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

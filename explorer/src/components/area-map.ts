@@ -1,10 +1,10 @@
 import { html } from 'htm/preact';
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { AREA_SOURCES, areaFilterOf, loadAreas } from '../areas.js';
 import type { DatasetInfo } from '../catalog.js';
 import { drawAreas, MAP_HEIGHT, MAP_WIDTH, SHADES, shadeOf } from '../choropleth.js';
 import { formatCount } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { useKeyWhenNear, useLoad } from '../hooks.js';
 import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
 import type { AreaKind, ViewState } from '../state.js';
@@ -33,15 +33,19 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
   const boundaries = useLoad(state.areas, () => loadAreas(state.areas));
   const drawing = useMemo(() => (boundaries.data ? drawAreas(boundaries.data) : undefined), [boundaries.data]);
 
+  // Below the fold (at phone width), the map asks for its counts and points when scrolled near.
+  const panel = useRef<HTMLElement>(null);
   const countable = dataset.groupable.includes(source.group) && api?.aggregate;
-  const counts = useLoad(countable ? JSON.stringify(['areas', dataset.key, source.group, countParams]) : null, async (signal) => {
+  const countsKey = useKeyWhenNear(panel, countable ? JSON.stringify(['areas', dataset.key, source.group, countParams]) : null);
+  const counts = useLoad(countsKey, async (signal) => {
     const answer = await api!.aggregate!(sdkParams({ ...countParams, group_by: [source.group], limit: 10000 }), { signal });
     return new Map(answer.data.map((row) => [String(row[source.group]), row.count]));
   });
   const max = counts.data ? Math.max(0, ...[...counts.data].filter(([area]) => area !== 'null').map(([, count]) => count)) : 0;
 
   const wantPoints = Boolean(dataset.points && api?.geojson && total !== undefined && total <= POINTS_UP_TO);
-  const points = useLoad(wantPoints ? JSON.stringify(['points', dataset.key, params]) : null, (signal) =>
+  const pointsKey = useKeyWhenNear(panel, wantPoints ? JSON.stringify(['points', dataset.key, params]) : null);
+  const points = useLoad(pointsKey, (signal) =>
     // One column is enough: the server adds the coordinates a GeoJSON answer needs.
     api!.geojson!(sdkParams({ ...params, limit: POINTS_UP_TO, ...(dataset.timeColumn ? { fields: [dataset.timeColumn] } : {}) }), { signal }),
   );
@@ -64,7 +68,7 @@ export function AreaMap({ dataset, state, total, onToggleArea, onAreas }: Props)
   const countOf = (id: string) => counts.data?.get(id) ?? 0;
 
   return html`
-    <section class="panel map-panel" aria-labelledby="map-title">
+    <section ref=${panel} class="panel map-panel" aria-labelledby="map-title">
       <div class="panel-head">
         <h2 id="map-title">Map</h2>
         <div class="segmented" role="radiogroup" aria-label="Areas">

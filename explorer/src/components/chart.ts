@@ -4,7 +4,7 @@ import { bucketStarts, fittingBucket, nextBucket, type TimeBucket } from '../buc
 import type { DatasetInfo } from '../catalog.js';
 import { loadExtent } from '../extent.js';
 import { formatCount } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { useKeyWhenNear, useLoad } from '../hooks.js';
 import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
 import type { ChartView, ViewState } from '../state.js';
@@ -45,7 +45,10 @@ export function Chart({ dataset, state, onRange, onView }: Props) {
   const api = datasetApi(dataset.sdkName);
   const usable = Boolean(api?.aggregate && dataset.timeColumn && dataset.buckets.length);
   const params = filterParams(dataset, state);
-  const series = useLoad(usable ? JSON.stringify(['chart', dataset.key, state.chart, params]) : null, async (signal) => {
+  // Below the fold (at phone width), the chart asks for its counts when scrolled near.
+  const panel = useRef<HTMLElement>(null);
+  const key = useKeyWhenNear(panel, usable ? JSON.stringify(['chart', dataset.key, state.chart, params]) : null);
+  const series = useLoad(key, async (signal) => {
     const aggregate = (extra: Record<string, unknown>) => api!.aggregate!(sdkParams({ ...params, ...extra, limit: 10000 }), { signal });
     if (state.chart === 'dow' || state.chart === 'hour') {
       const field = state.chart;
@@ -69,7 +72,7 @@ export function Chart({ dataset, state, onRange, onView }: Props) {
   const data = series.data;
   const total = data?.bars.reduce((sum, bar) => sum + bar.count, 0);
   return html`
-    <section class="panel chart-panel" aria-labelledby="chart-title">
+    <section ref=${panel} class="panel chart-panel" aria-labelledby="chart-title">
       <div class="panel-head">
         <h2 id="chart-title">Counts</h2>
         <div class="segmented" role="radiogroup" aria-label="Chart view">

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useRef } from 'preact/hooks';
 import type { DatasetInfo } from '../catalog.js';
 import { formatCount, formatValue } from '../format.js';
-import { useLoad, useNearView } from '../hooks.js';
+import { useKeyWhenNear, useLoad } from '../hooks.js';
 import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
 import type { ViewState } from '../state.js';
@@ -53,14 +53,11 @@ export function Facets({ dataset, state, onToggle }: Props) {
 function FacetList({ dataset, state, column, onToggle }: Props & { column: string }) {
   const api = datasetApi(dataset.sdkName)!;
   const params = filterParams(dataset, state, column);
-  // A facet below the fold asks for its counts when it is scrolled near, not with every view: each
-  // count under a filter may read the table. Off screen it keeps the counts it last showed.
+  // A facet below the fold asks for its counts when it is scrolled near, not with every view.
   const section = useRef<HTMLElement>(null);
-  const near = useNearView(section);
   const wanted = JSON.stringify(['facet', dataset.key, column, params]);
-  const asked = useRef<string | null>(null);
-  if (near) asked.current = wanted;
-  const facet = useLoad(asked.current, async (signal): Promise<Facet> => {
+  const asked = useKeyWhenNear(section, wanted);
+  const facet = useLoad(asked, async (signal): Promise<Facet> => {
     const answer = await api.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
     return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
   });
@@ -72,7 +69,7 @@ function FacetList({ dataset, state, column, onToggle }: Props & { column: strin
       ref=${section}
       class=${facet.data || facet.error ? 'facet' : 'facet pending'}
       aria-label=${`Facet ${column}`}
-      aria-busy=${facet.loading || asked.current !== wanted ? 'true' : 'false'}
+      aria-busy=${facet.loading || asked !== wanted ? 'true' : 'false'}
     >
       <h3>${column}</h3>
       ${facet.error && html`<p class="error">${facet.error.message}</p>`}
