@@ -7,16 +7,20 @@ import { aggregateModel, type AggregateModel } from './model.js';
 /**
  * Rollups behind `GET /v1/{key}/aggregate`: row counts per day and per month (Chicago local
  * time, as the time columns store it), for each groupable column alone (`dim` names it, `value`
- * holds the group value as text, NULL kept) and for the total (`dim` ''). One table serves every
- * dataset; migration 202612062200-aggregate-rollups creates it.
+ * holds the group value as text, NULL kept) and for the total (`dim` ''); and per month for each
+ * pair of groupable columns (`dim` 'a,b' in the model's order, `value` a's value, `value2` b's;
+ * migration 202612070300-aggregate-pair-rollups), so that a count by one column among the rows of
+ * another is read from here too. One table serves every dataset; migration
+ * 202612062330-aggregate-rollups creates it.
  *
  * They are kept current incrementally, by statement triggers on each dataset's table:
  * - updates and deletes record their changes in `data.aggregate_changes`: per day, column and
  *   value, how the count changed (migration 202612070040-aggregate-changes). The refresh adds
  *   them to the day and month rows, so its cost follows the rows that changed, wherever they fall.
  * - inserts record the days they touched in `data.aggregate_dirty`, and the refresh recomputes
- *   those days from the table, then their months from the days: new rows come in bulk on a few
- *   recent days, or on every day in a backfill, when one pass over the table is cheaper than changes.
+ *   those days from the table, then their months from the days (a pair's months from the table):
+ *   new rows come in bulk on a few recent days, or on every day in a backfill, when one pass over
+ *   the table is cheaper than changes.
  * Until the refresh has run, the status view says the rollups are behind and the API reads the
  * table, so an answer is never stale.
  */
@@ -121,10 +125,10 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
   const taken = (await trx.raw(`DELETE FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ? RETURNING day`, [key])) as { rows: { day: string | null }[] };
   const days = taken.rows.map((row) => row.day).filter((day): day is string => day !== null);
   const nullDay = taken.rows.some((row) => row.day === null);
-  await trx.raw(`CREATE TEMP TABLE ${TAKEN_CHANGES} (day date, dim text, value text, delta bigint) ON COMMIT DROP`);
+  await trx.raw(`CREATE TEMP TABLE ${TAKEN_CHANGES} (day date, dim text, value text, value2 text, delta bigint) ON COMMIT DROP`);
   const counted = await trx.raw(
-    `WITH taken AS (DELETE FROM ${ROLLUP_TABLES.changes} WHERE dataset = ? RETURNING day, dim, value, delta),
-          kept AS (INSERT INTO ${TAKEN_CHANGES} SELECT day, dim, value, sum(delta) FROM taken GROUP BY day, dim, value HAVING sum(delta) <> 0 RETURNING 1)
+    `WITH taken AS (DELETE FROM ${ROLLUP_TABLES.changes} WHERE dataset = ? RETURNING day, dim, value, value2, delta),
+          kept AS (INSERT INTO ${TAKEN_CHANGES} SELECT day, dim, value, value2, sum(delta) FROM taken GROUP BY day, dim, value, value2 HAVING sum(delta) <> 0 RETURNING 1)
      SELECT count(*) AS n FROM kept`,
     [key],
   );
@@ -133,8 +137,10 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
 
   if (taken.rows.length && (await rebuildsWhole(trx, key, days, nullDay))) {
     await trx.raw(`DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ?`, [key]);
-    await insertDays(trx, model, `SELECT ${[ident(model.time!.name), ...dims.map(ident)].join(', ')} FROM ${table}`, []);
+    const everyRow = `SELECT ${[ident(model.time!.name), ...dims.map(ident)].join(', ')} FROM ${table}`;
+    await insertDays(trx, model, everyRow, []);
     await trx.raw(`${INSERT_ROWS} ${MONTHS_OF} FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' GROUP BY dataset, dim, 4, value`, [key]);
+    await insertPairMonths(trx, model, everyRow, []);
     return { days: taken.rows.length, changes, whole: true };
   }
 
@@ -156,7 +162,7 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
   // 2. Changes on other days, added to their day rows. The recomputed days already hold theirs.
   const elsewhere = `NOT (coalesce(day = ANY(?::date[]), false) OR (day IS NULL AND ?))`;
   await trx.raw(
-    `${INSERT_ROWS} SELECT ?, 'day', dim, day, value, delta FROM ${TAKEN_CHANGES} WHERE ${elsewhere} ${ADD_ON_CONFLICT}`,
+    `${INSERT_ROWS} SELECT ?, 'day', dim, day, value, NULL, delta FROM ${TAKEN_CHANGES} WHERE ${elsewhere} AND ${SINGLE_DIM} ${ADD_ON_CONFLICT}`,
     [key, days, nullDay],
   );
   // 3. The months of recomputed days, from their day rows (which now hold every change).
@@ -171,13 +177,23 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
        GROUP BY dataset, dim, 4, value`,
       [months, key, nullDay, key],
     );
+    // Pairs have no day rows: their months come from the table, one index range scan per month.
+    const columns = [ident(model.time!.name), ...dims.map(ident)];
+    await insertPairMonths(
+      trx,
+      model,
+      `SELECT ${columns.map((column) => `t.${column}`).join(', ')}
+       FROM unnest(?::date[]) AS m(month) JOIN ${table} t ON t.${columns[0]} >= m.month AND t.${columns[0]} < m.month + interval '1 month'
+       UNION ALL SELECT ${columns.join(', ')} FROM ${table} WHERE ? AND ${columns[0]} IS NULL`,
+      [months, nullDay],
+    );
   }
   // 4. Changes in other months, added to their month rows.
   await trx.raw(
-    `${INSERT_ROWS} SELECT ?, 'month', dim, month, value, sum(delta)
-     FROM (SELECT date_trunc('month', day::timestamp)::date AS month, dim, value, delta FROM ${TAKEN_CHANGES}) c
+    `${INSERT_ROWS} SELECT ?, 'month', dim, month, value, value2, sum(delta)
+     FROM (SELECT date_trunc('month', day::timestamp)::date AS month, dim, value, value2, delta FROM ${TAKEN_CHANGES}) c
      WHERE NOT (coalesce(month = ANY(?::date[]), false) OR (month IS NULL AND ?))
-     GROUP BY month, dim, value ${ADD_ON_CONFLICT}`,
+     GROUP BY month, dim, value, value2 ${ADD_ON_CONFLICT}`,
     [key, months, nullDay],
   );
   // 5. Groups whose count fell to zero are gone, as a GROUP BY would not list them.
@@ -194,9 +210,11 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
   return { days: taken.rows.length, changes, whole: false };
 }
 
-const INSERT_ROWS = `INSERT INTO ${ROLLUP_TABLES.rows} AS r (dataset, grain, dim, period, value, count)`;
-const MONTHS_OF = `SELECT dataset, 'month', dim, date_trunc('month', period::timestamp)::date, value, sum(count)`;
-const ADD_ON_CONFLICT = 'ON CONFLICT (dataset, grain, dim, period, value) DO UPDATE SET count = r.count + EXCLUDED.count';
+const INSERT_ROWS = `INSERT INTO ${ROLLUP_TABLES.rows} AS r (dataset, grain, dim, period, value, value2, count)`;
+const MONTHS_OF = `SELECT dataset, 'month', dim, date_trunc('month', period::timestamp)::date, value, NULL::text, sum(count)`;
+const ADD_ON_CONFLICT = 'ON CONFLICT (dataset, grain, dim, period, value, value2) DO UPDATE SET count = r.count + EXCLUDED.count';
+/** A single column's (or the total's) rows; a pair's `dim` is 'a,b', and column names hold no comma. */
+const SINGLE_DIM = `strpos(dim, ',') = 0`;
 
 /**
  * Keeps the columns the triggers record changes for in step with the model. A column the rollups
@@ -236,6 +254,35 @@ async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: 
     `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, count)
      SELECT ?, 'day', ${dimSql}, day, ${valueSql}, count(*)
      FROM (SELECT ${time}::date AS day${dims.map((column) => `, ${ident(column)}`).join('')} FROM (${source}) touched) s
+     GROUP BY GROUPING SETS (${sets})`,
+    [model.dataset.key, ...bindings],
+  );
+}
+
+/** The pairs of groupable columns that have month rollups: every pair, in the model's order, named 'a,b'. */
+export function pairDims(model: AggregateModel): { readonly dim: string; readonly columns: readonly [string, string] }[] {
+  const names = model.groupable.map((column) => column.name);
+  return names.flatMap((first, index) => names.slice(index + 1).map((second) => ({ dim: pairDim(first, second), columns: [first, second] as const })));
+}
+
+export function pairDim(first: string, second: string): string {
+  return `${first},${second}`;
+}
+
+/** Inserts the month rows of every pair from `source` (the time column, then the groupable columns) in one pass with GROUPING SETS. */
+async function insertPairMonths(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
+  const pairs = pairDims(model);
+  if (!pairs.length) return;
+  const dims = model.groupable.map((column) => column.name);
+  const time = ident(model.time!.name);
+  const both = ([first, second]: readonly [string, string]) => `GROUPING(${ident(first)}) = 0 AND GROUPING(${ident(second)}) = 0`;
+  const dimSql = `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN '${pair.dim}'`).join(' ')} END`;
+  const valueSql = (side: 0 | 1) => `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN ${ident(pair.columns[side])}::text`).join(' ')} END`;
+  const sets = pairs.map((pair) => `(month, ${pair.columns.map(ident).join(', ')})`).join(', ');
+  await trx.raw(
+    `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, value2, count)
+     SELECT ?, 'month', ${dimSql}, month, ${valueSql(0)}, ${valueSql(1)}, count(*)
+     FROM (SELECT date_trunc('month', ${time}::timestamp)::date AS month${dims.map((column) => `, ${ident(column)}`).join('')} FROM (${source}) touched) s
      GROUP BY GROUPING SETS (${sets})`,
     [model.dataset.key, ...bindings],
   );

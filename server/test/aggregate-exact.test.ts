@@ -25,6 +25,8 @@ let db: Database;
 /** Per dataset: distinct values of each groupable column, and the days and months its time column covers. */
 const domains = new Map<string, { values: Map<string, unknown[]>; days: string[] }>();
 const sources = { rollup: 0, table: 0 };
+/** Answers from the month rollups of a pair of columns (two columns grouped or filtered). */
+let fromPairs = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -65,6 +67,8 @@ interface Drawn {
   descending: boolean;
   /** Trim the draw to what the rollups can answer, so both paths are exercised often. */
   rollupShaped: boolean;
+  /** When trimmed: to two columns (a pair's month rollups) rather than one. */
+  pairShaped: boolean;
 }
 
 function drawRequest(model: AggregateModel): fc.Arbitrary<Drawn> {
@@ -93,8 +97,9 @@ function drawRequest(model: AggregateModel): fc.Arbitrary<Drawn> {
       orderIndex: fc.nat(),
       descending: fc.boolean(),
       rollupShaped: fc.boolean(),
+      pairShaped: fc.boolean(),
     },
-    { requiredKeys: ['groupBy', 'measures', 'orderIndex', 'descending', 'bbox', 'rollupShaped'] },
+    { requiredKeys: ['groupBy', 'measures', 'orderIndex', 'descending', 'bbox', 'rollupShaped', 'pairShaped'] },
   );
 }
 
@@ -130,8 +135,11 @@ function toRequest(model: AggregateModel, original: Drawn): AggregateRequest {
 }
 
 function rollupShaped(drawn: Drawn): Drawn {
-  const groupBy = drawn.groupBy.slice(0, 1);
-  const filterColumn = drawn.filterColumn && groupBy.length ? { ...drawn.filterColumn, column: groupBy[0]! } : drawn.filterColumn;
+  const width = drawn.pairShaped ? 2 : 1;
+  const groupBy = drawn.groupBy.slice(0, width);
+  // The filter's column is one of the groups, or the second column of a pair.
+  const roomy = groupBy.length < width || (drawn.filterColumn !== undefined && groupBy.includes(drawn.filterColumn.column));
+  const filterColumn = drawn.filterColumn && groupBy.length && !roomy ? { ...drawn.filterColumn, column: groupBy[0]! } : drawn.filterColumn;
   return {
     ...drawn,
     groupBy: filterColumn && !groupBy.length ? [] : groupBy,
@@ -241,6 +249,7 @@ describe('GET /v1/{key}/aggregate engine answers exactly what a plain GROUP BY a
           expect(fromTable.truncated).toBe(false);
           const auto = await runAggregate(db.knex, model, surface, request);
           sources[auto.source] += 1;
+          if (auto.source === 'rollup' && new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]).size === 2) fromPairs += 1;
           expectSameAnswer(auto.data, expected, request);
           expectOrdered(auto.data, request);
           // The totals of count equal the number of rows the same filters select.
@@ -255,6 +264,7 @@ describe('GET /v1/{key}/aggregate engine answers exactly what a plain GROUP BY a
   it('served some answers from the rollups and some from the tables', () => {
     expect(sources.rollup).toBeGreaterThan(20);
     expect(sources.table).toBeGreaterThan(20);
+    expect(fromPairs).toBeGreaterThan(10);
   });
 });
 
@@ -323,15 +333,23 @@ async function expectRollupsMatchTable(dataset: DatasetDefinition): Promise<void
   const model = aggregateModel(dataset);
   const time = model.time!.name;
   const table = `data.${dataset.table}`;
-  const perDim = ['', ...model.groupable.map((column) => column.name)].map((dim) => {
+  const month = `make_date(extract(year FROM "${time}")::int, extract(month FROM "${time}")::int, 1)`;
+  const names = model.groupable.map((column) => column.name);
+  const perDim = ['', ...names].map((dim) => {
     const value = dim ? `"${dim}"::text` : 'NULL::text';
-    return `SELECT 'day' AS grain, '${dim}' AS dim, "${time}"::date AS period, ${value} AS value, count(*)::int AS count FROM ${table} GROUP BY 3, 4
-            UNION ALL SELECT 'month', '${dim}', make_date(extract(year FROM "${time}")::int, extract(month FROM "${time}")::int, 1), ${value}, count(*)::int FROM ${table} GROUP BY 3, 4`;
+    return `SELECT 'day' AS grain, '${dim}' AS dim, "${time}"::date AS period, ${value} AS value, NULL::text AS value2, count(*)::int AS count FROM ${table} GROUP BY 3, 4
+            UNION ALL SELECT 'month', '${dim}', ${month}, ${value}, NULL::text, count(*)::int FROM ${table} GROUP BY 3, 4`;
   });
-  const key = (row: { grain: string; dim: string; period: unknown; value: unknown; count: number }) =>
-    `${row.grain}|${row.dim}|${String(row.period)}|${String(row.value)}|${row.count}`;
-  const expected = ((await db.knex.raw(perDim.join(' UNION ALL '))).rows as Parameters<typeof key>[0][]).map(key).sort();
-  const actual = ((await db.knex.raw(`SELECT grain, dim, period, value, count::int AS count FROM data.aggregate_rollups WHERE dataset = ?`, [dataset.key])).rows as Parameters<typeof key>[0][])
+  // Every pair of groupable columns, month rows only, named 'a,b' in the model's order.
+  const perPair = names.flatMap((first, index) =>
+    names.slice(index + 1).map(
+      (second) => `SELECT 'month' AS grain, '${first},${second}' AS dim, ${month} AS period, "${first}"::text AS value, "${second}"::text AS value2, count(*)::int AS count FROM ${table} GROUP BY 3, 4, 5`,
+    ),
+  );
+  const key = (row: { grain: string; dim: string; period: unknown; value: unknown; value2: unknown; count: number }) =>
+    `${row.grain}|${row.dim}|${String(row.period)}|${String(row.value)}|${String(row.value2)}|${row.count}`;
+  const expected = ((await db.knex.raw([...perDim, ...perPair].join(' UNION ALL '))).rows as Parameters<typeof key>[0][]).map(key).sort();
+  const actual = ((await db.knex.raw(`SELECT grain, dim, period, value, value2, count::int AS count FROM data.aggregate_rollups WHERE dataset = ?`, [dataset.key])).rows as Parameters<typeof key>[0][])
     .map(key)
     .sort();
   expect(actual.length).toBe(expected.length);

@@ -48,7 +48,7 @@ export function aggregateDataset<K extends OperationId>({ db }: AppDeps, dataset
 function tooSlow(request: AggregateRequest): HttpProblem {
   const advice = [
     !request.filters.range.from || !request.filters.range.to ? 'a shorter from/to range' : 'a shorter from/to range (whole days or months)',
-    request.groupBy.length > 1 ? 'fewer group_by columns (one column, with count only, is served from rollups)' : undefined,
+    request.groupBy.length > 1 ? 'fewer group_by columns (up to two grouped or filtered columns, with count only, are served from rollups; for two, by month at the finest)' : undefined,
     request.measures.length ? 'no sum/avg/min/max (count alone is served from rollups)' : undefined,
     request.filters.bbox ? 'no bbox' : undefined,
     'a category filter',

@@ -21,7 +21,7 @@ export interface AggregateOptions {
 
 /**
  * Answers an aggregate request: from the rollups when they hold the answer (count only, at most
- * one grouped or filtered column, whole-day ranges, rollups current), else by one GROUP BY over
+ * two grouped or filtered columns, whole-day ranges, rollups current), else by one GROUP BY over
  * the dataset's view. Values come back typed as the columns are (numbers as numbers).
  */
 export async function runAggregate(
@@ -33,7 +33,7 @@ export async function runAggregate(
 ): Promise<AggregateAnswer> {
   const plan = options.rollups === 'never' ? undefined : rollupPlan(model, request);
   if (plan) {
-    const rows = await readFromRollups(knex, model, request, plan);
+    const rows = await readFromRollups(knex, model, surface, request, plan);
     if (rows) return shape(rows, request, 'rollup');
   }
   const query = filteredRows(knex, surface, { ...request.filters, fields: [], order: surface.orders[0]! });

@@ -1,55 +1,117 @@
 import type { Knex } from 'knex';
 import type { AggregateModel } from '../../../core/aggregate/model.js';
-import { ROLLUP_VIEWS, TOTAL_DIM, type Grain } from '../../../core/aggregate/rollups.js';
+import { pairDim, ROLLUP_VIEWS, TOTAL_DIM, type Grain } from '../../../core/aggregate/rollups.js';
 import { SQL_TYPES } from '../../../core/datasets/index.js';
+import type { ListSurface } from '../../../core/datasets/list-surface.js';
 import { ident } from '../../../core/db/sql-ident.js';
+import { filteredRows } from '../datasets-api/list-query.js';
 import { orderSql } from './query.js';
 import type { AggregateRequest } from './request.js';
 
-/** Which rollup rows answer a request: one grain, one dimension (a column, or the total). */
+/** Which rollup rows answer a request: one grain, one dimension (the total, a column or a pair of columns). */
 export interface RollupPlan {
   readonly grain: Grain;
   readonly dim: string;
+  /** The columns behind `dim`, in the model's order: none (the total), one, or a pair (`value`, `value2`). */
+  readonly columns: readonly string[];
 }
 
 const MIDNIGHT = /T00:00(:00(\.0+)?)?$/;
 
 /**
- * The rollups hold `count` per day and per month, for each groupable column alone and for the
- * total. They answer a request exactly when it asks for `count` only, groups and filters on at
- * most one column, draws no bbox, needs no hour of day, and its time bounds fall on whole days
- * (whole months for the monthly grain). Anything else reads the table.
+ * The rollups hold `count` per day and per month for each groupable column alone and for the
+ * total, and per month for each pair of columns. They answer a request exactly when it asks for
+ * `count` only, groups and filters on at most two columns, draws no bbox, needs no hour of day,
+ * and its time bounds fall on whole days. A pair has no day rows, so it cannot answer buckets
+ * finer than a month. Anything else reads the table.
  */
 export function rollupPlan(model: AggregateModel, request: AggregateRequest): RollupPlan | undefined {
   if (!model.time || request.measures.length || request.filters.bbox || request.bucket === 'hour') return undefined;
-  const columns = new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]);
-  if (columns.size > 1) return undefined;
+  const asked = new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]);
+  const columns = model.groupable.map((column) => column.name).filter((name) => asked.has(name));
+  if (columns.length !== asked.size || columns.length > 2) return undefined;
   const bounds = [request.filters.range.from, request.filters.range.to].filter((bound): bound is string => bound !== undefined);
   if (!bounds.every((bound) => !bound.includes('T') || MIDNIGHT.test(bound))) return undefined;
-  const wholeMonths = bounds.every((bound) => bound.slice(8, 10) === '01');
   const needsDays = request.bucket === 'week' || request.bucket === 'day' || request.bucket === 'dow';
-  const [dim = TOTAL_DIM] = columns;
-  return { grain: needsDays || !wholeMonths ? 'day' : 'month', dim };
+  if (needsDays && columns.length === 2) return undefined;
+  const dim = columns.length === 2 ? pairDim(columns[0]!, columns[1]!) : (columns[0] ?? TOTAL_DIM);
+  return { grain: needsDays ? 'day' : 'month', dim, columns };
+}
+
+/** A half-open range of days, `YYYY-MM-DD`; an absent bound is open. */
+interface Days {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * Splits a range of whole days into the whole months it covers and the days left at either
+ * edge, each edge shorter than a month: months are read from month rows, edges from day rows
+ * (or, for a pair, from the table).
+ */
+export function splitIntoMonths(range: Days): { months?: Days; edges: Days[] } {
+  const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
+  const nextMonth = (day: string) => {
+    const [year, month] = day.split('-').map(Number) as [number, number];
+    return month === 12 ? `${String(year + 1).padStart(4, '0')}-01-01` : `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-01`;
+  };
+  const start = range.from === undefined ? undefined : range.from === firstOfMonth(range.from) ? range.from : nextMonth(range.from);
+  const end = range.to === undefined ? undefined : firstOfMonth(range.to);
+  if (start !== undefined && end !== undefined && start >= end) return { edges: [range] };
+  const edges: Days[] = [];
+  if (range.from !== undefined && range.from !== start) edges.push({ from: range.from, to: start! });
+  if (range.to !== undefined && range.to !== end) edges.push({ from: end!, to: range.to });
+  return { months: { ...(start ? { from: start } : {}), ...(end ? { to: end } : {}) }, edges };
 }
 
 /** Reads the answer from the rollups, or returns undefined when they are behind the table (a write not yet rolled up). */
-export async function readFromRollups(knex: Knex, model: AggregateModel, request: AggregateRequest, plan: RollupPlan): Promise<Record<string, unknown>[] | undefined> {
+export async function readFromRollups(
+  knex: Knex,
+  model: AggregateModel,
+  surface: ListSurface,
+  request: AggregateRequest,
+  plan: RollupPlan,
+): Promise<Record<string, unknown>[] | undefined> {
   const status = (await knex(ROLLUP_VIEWS.status).where({ dataset: model.dataset.key }).first('current')) as { current: boolean } | undefined;
   if (!status?.current) return undefined;
-  const selects: string[] = [];
-  const dimColumn = model.groupable.find((column) => column.name === plan.dim);
-  const typedValue = dimColumn ? `(value)::${SQL_TYPES[dimColumn.type]}` : undefined;
-  if (request.groupBy.length && typedValue) selects.push(`${typedValue} AS ${ident(plan.dim)}`);
+  const rollupRows = (grain: Grain, days: Days) => {
+    const rows = knex(ROLLUP_VIEWS.rows).select('period', 'value', 'value2', 'count').where({ dataset: model.dataset.key, grain, dim: plan.dim });
+    if (days.from) rows.where('period', '>=', days.from);
+    if (days.to) rows.where('period', '<', days.to);
+    return rows;
+  };
+  // A pair's days at the edges of the range: counted from the table, as its rollups would count them.
+  const tableRows = (days: Days) => {
+    const [first, second] = plan.columns.map(ident) as [string, string];
+    const range = { from: `${days.from!}T00:00:00`, to: `${days.to!}T00:00:00` };
+    return filteredRows(knex, surface, { range, equals: request.filters.equals, fields: [], order: surface.orders[0]! })
+      .select(knex.raw(`${ident(model.time!.name)}::date AS period, ${first}::text AS value, ${second}::text AS value2, count(*)::bigint AS count`))
+      .groupByRaw('1, 2, 3');
+  };
+  const days: Days = {
+    ...(request.filters.range.from ? { from: request.filters.range.from.slice(0, 10) } : {}),
+    ...(request.filters.range.to ? { to: request.filters.range.to.slice(0, 10) } : {}),
+  };
+  const parts: Knex.QueryBuilder[] = [];
+  if (plan.grain === 'day') parts.push(rollupRows('day', days));
+  else {
+    const { months, edges } = splitIntoMonths(days);
+    if (months) parts.push(rollupRows('month', months));
+    for (const edge of edges) parts.push(plan.columns.length === 2 ? tableRows(edge) : rollupRows('day', edge));
+  }
+
+  const typedValue = (column: string) => {
+    const type = model.groupable.find((item) => item.name === column)!.type;
+    return `(${plan.columns.indexOf(column) === 0 ? 'value' : 'value2'})::${SQL_TYPES[type]}`;
+  };
+  const selects = request.groupBy.map((column) => `${typedValue(column)} AS ${ident(column)}`);
   if (request.bucket) selects.push(periodBucketSql(request.bucket));
   const groupCount = selects.length;
   selects.push('coalesce(sum("count"), 0)::bigint AS "count"');
-  const query = knex(ROLLUP_VIEWS.rows)
+  const query = knex
     .select(knex.raw(selects.join(', ')))
-    .where({ dataset: model.dataset.key, grain: plan.grain, dim: plan.dim });
-  const { from, to } = request.filters.range;
-  if (from) query.whereRaw('period >= ?::date', [from.slice(0, 10)]);
-  if (to) query.whereRaw('period < ?::date', [to.slice(0, 10)]);
-  for (const { values } of request.filters.equals) query.whereIn(knex.raw(typedValue!) as never, values as never[]);
+    .from(knex.raw(`(${parts.map(() => '?').join(' UNION ALL ')}) AS rolled`, parts));
+  for (const { column, values } of request.filters.equals) query.whereIn(knex.raw(typedValue(column)) as never, values as never[]);
   if (groupCount) query.groupByRaw(Array.from({ length: groupCount }, (_, index) => String(index + 1)).join(', '));
   query.orderByRaw(orderSql(request)).limit(request.limit + 1);
   return (await query) as Record<string, unknown>[];
