@@ -87,9 +87,15 @@ const SHAPES: Shape[] = [
     slow: true,
   },
   {
-    name: 'no rollup: group_by=primary_type,arrest, all history',
+    name: 'two columns: group_by=primary_type,arrest, all history',
     query: 'group_by=primary_type,arrest',
     sql: `SELECT primary_type, arrest, count(*) AS count FROM data.crimes GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1001`,
+    target: ALL_HISTORY_TARGET,
+  },
+  {
+    name: 'no rollup: group_by=primary_type,arrest,domestic, all history',
+    query: 'group_by=primary_type,arrest,domestic',
+    sql: `SELECT primary_type, arrest, domestic, count(*) AS count FROM data.crimes GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT 1001`,
     target: { p99Ms: DEFAULT_LIMITS.statementTimeoutMs },
     slow: true,
   },
