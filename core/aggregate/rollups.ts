@@ -279,10 +279,14 @@ async function insertPairMonths(trx: Knex.Transaction, model: AggregateModel, so
   const dimSql = `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN '${pair.dim}'`).join(' ')} END`;
   const valueSql = (side: 0 | 1) => `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN ${ident(pair.columns[side])}::text`).join(' ')} END`;
   const sets = pairs.map((pair) => `(month, ${pair.columns.map(ident).join(', ')})`).join(', ');
+  // Counted first per month and combination of all the columns, then summed per pair: each
+  // grouping set re-sorts its input, and the combinations are several times fewer than the rows
+  // (at 8M crimes, 28 pairs: 233 s without, measured on one year 2.7x faster with).
+  const columns = dims.map(ident).join(', ');
   await trx.raw(
     `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, value2, count)
-     SELECT ?, 'month', ${dimSql}, month, ${valueSql(0)}, ${valueSql(1)}, count(*)
-     FROM (SELECT date_trunc('month', ${time}::timestamp)::date AS month${dims.map((column) => `, ${ident(column)}`).join('')} FROM (${source}) touched) s
+     SELECT ?, 'month', ${dimSql}, month, ${valueSql(0)}, ${valueSql(1)}, sum(n)
+     FROM (SELECT date_trunc('month', ${time}::timestamp)::date AS month, ${columns}, count(*) AS n FROM (${source}) touched GROUP BY month, ${columns}) s
      GROUP BY GROUPING SETS (${sets})`,
     [model.dataset.key, ...bindings],
   );
