@@ -40,7 +40,9 @@ export async function down(knex: Knex): Promise<void> {
     markDirtyFunction(false),
     `DELETE FROM data.aggregate_changes WHERE strpos(dim, ',') > 0`,
     `DELETE FROM data.aggregate_rollups WHERE strpos(dim, ',') > 0`,
-    `CREATE OR REPLACE VIEW api.aggregate_rollups AS SELECT dataset, grain, dim, period, value, count FROM data.aggregate_rollups`,
+    // A view cannot lose a column in place; its grants come back from the schema's default privileges.
+    `DROP VIEW api.aggregate_rollups`,
+    `CREATE VIEW api.aggregate_rollups AS SELECT dataset, grain, dim, period, value, count FROM data.aggregate_rollups`,
     `CREATE UNIQUE INDEX aggregate_rollups_single_key_idx ON data.aggregate_rollups (dataset, grain, dim, period, value) INCLUDE (count) NULLS NOT DISTINCT`,
     `DROP INDEX data.aggregate_rollups_key_idx`,
     `ALTER INDEX data.aggregate_rollups_single_key_idx RENAME TO aggregate_rollups_key_idx`,
