@@ -6,6 +6,7 @@
 // (bench/crimes-database.ts), served by the real API with production settings. Each figure is the
 // page's own (explorer/src/timing.ts): from navigation or the interaction until every panel has its
 // answer and the next frame is painted.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { buildExplorer } from '../explorer/build.js';
@@ -44,9 +45,16 @@ const STEPS: Step[] = [
   ['reload (same view from the URL)', (page) => page.reload()],
 ];
 
+interface Figures {
+  ms: Map<string, number[]>;
+  /** API requests (`/v1/…`) the page made during each step, answered from the browser's cache or not. */
+  requests: Map<string, number[]>;
+}
+
 /** Runs the steps `ROUNDS` times against `base`; returns each step's figures. */
-async function drive(base: string): Promise<Map<string, number[]>> {
+async function drive(base: string): Promise<Figures> {
   const figures = new Map<string, number[]>(STEPS.map(([name]) => [name, []]));
+  const requests = new Map<string, number[]>(STEPS.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
     // A fresh browser each round: its HTTP cache would answer a repeated view with 304s, not queries.
     const browser = await launchChromium({ width: 1280, height: 800 });
@@ -55,8 +63,11 @@ async function drive(base: string): Promise<Map<string, number[]>> {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      let asked = 0;
+      page.on('request', (request) => void (new URL(request.url()).pathname.startsWith('/v1/') && (asked += 1)));
       for (const [name, run] of STEPS) {
         const before = await page.evaluate(() => window.__explorerTimings?.length ?? 0).catch(() => 0);
+        asked = 0;
         await run(page, base);
         // The page says "loading" until its panels have settled; a navigation starts its list anew.
         await page.waitForSelector('html[data-status=loading]', { state: 'attached', timeout: 2000 }).catch(() => undefined);
@@ -66,6 +77,7 @@ async function drive(base: string): Promise<Map<string, number[]>> {
         const ms = fresh.at(-1)?.ms;
         if (ms === undefined) throw new Error(`${name}: the page recorded no timing`);
         figures.get(name)!.push(ms);
+        requests.get(name)!.push(asked);
         const shownErrors = await page.$$eval('.error', (items) => items.map((item) => item.textContent));
         if (shownErrors.length) throw new Error(`${name}: the page shows ${shownErrors.join('; ')}`);
       }
@@ -75,21 +87,23 @@ async function drive(base: string): Promise<Map<string, number[]>> {
       await browser.close();
     }
   }
-  return figures;
+  return { ms: figures, requests };
 }
 
+const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 const bundle = await buildExplorer();
+const loadBefore = loadAverage();
 const benchUrl = await prepareBenchCrimes({ rows: ROWS });
 
 const samples = await startSamplesServer();
-let onSamples: Map<string, number[]>;
+let onSamples: Figures;
 try {
   onSamples = await drive(samples.url);
 } finally {
   await samples.stop();
 }
 const big = await startTarget('api', benchUrl);
-let onBig: Map<string, number[]>;
+let onBig: Figures;
 try {
   onBig = await drive(big.url);
 } finally {
@@ -100,10 +114,13 @@ const median = (values: number[]) => percentile(values, 50);
 const max = (values: number[]) => Math.max(...values);
 process.stdout.write(
   `\nexplorer bundle: ${bundle.map((item) => `${item.file} ${(item.bytes / 1024).toFixed(0)} kB (${(item.gzipBytes / 1024).toFixed(0)} kB gzipped)`).join(', ')}\n` +
-    `${ROUNDS} rounds per server, each in a fresh browser (no HTTP cache); median / max ms (targets: first render < 1,000, each interaction < 300)\n\n` +
-    `| step | samples (6,957 crimes) | ${ROWS.toLocaleString('en-US')} crimes, rollups | ratio of the medians |\n|---|---:|---:|---:|\n`,
+    `${ROUNDS} rounds per server, each in a fresh browser (no HTTP cache); median / max ms (targets: first render < 1,000, each interaction < 300)\n` +
+    `load average ${loadBefore} before, ${loadAverage()} after\n\n` +
+    `| step | samples (6,957 crimes) | ${ROWS.toLocaleString('en-US')} crimes, rollups | ratio of the medians | API requests (median) |\n|---|---:|---:|---:|---:|\n`,
 );
 for (const [name] of STEPS) {
-  const [a, b] = [onSamples.get(name)!, onBig.get(name)!];
-  process.stdout.write(`| ${name} | ${median(a)} / ${max(a)} | ${median(b)} / ${max(b)} | ${(median(b) / Math.max(1, median(a))).toFixed(1)}x |\n`);
+  const [a, b] = [onSamples.ms.get(name)!, onBig.ms.get(name)!];
+  process.stdout.write(
+    `| ${name} | ${median(a)} / ${max(a)} | ${median(b)} / ${max(b)} | ${(median(b) / Math.max(1, median(a))).toFixed(1)}x | ${median(onBig.requests.get(name)!)} |\n`,
+  );
 }
