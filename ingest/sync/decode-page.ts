@@ -32,7 +32,8 @@ export function decodePage(context: DecodeContext, body: string, pendingRejects:
   if (!Array.isArray(rows)) throw new SyntaxError('expected a JSON array of rows');
   const page = rows as SodaRow[];
   const clears = pendingRejects.size ? page.map((row) => String(row[':id'])).filter((rowId) => pendingRejects.has(rowId)) : [];
-  const encoded = encodePage(context.dataset, context.columns, context.sourceId, page, log, context.enricher);
+  // No backslash in the text: no string value holds a character COPY escapes (JSON would escape it).
+  const encoded = encodePage(context.dataset, context.columns, context.sourceId, page, log, context.enricher, { clean: !body.includes('\\') });
   const lastRow = page[page.length - 1];
   return { encoded, count: page.length, clears, ...(lastRow ? { last: positionOf(context.sourceId, lastRow) } : {}) };
 }

@@ -19,6 +19,12 @@ export interface RowEnricher {
    */
   enrich(dataset: DatasetDefinition, values: Record<string, DbValue>): void;
   /**
+   * What `enrich` sets, for one point (longitude, latitude as `enrich` reads them from the row),
+   * so the sync's compiled row encoder needs no values record. Without it, rows of a dataset with
+   * a point are encoded through the general path (mapSodaRow, then `enrich`).
+   */
+  geoValues?(longitude: unknown, latitude: unknown): { readonly zip: string | null; readonly communityArea: number | null };
+  /**
    * Its boundaries as plain data, so the sync can build the same enricher in the thread that
    * decodes pages. An enricher without it keeps decoding on the main thread.
    */
