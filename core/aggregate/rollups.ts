@@ -149,12 +149,13 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
     const time = ident(model.time!.name);
     const columns = [time, ...dims.map(ident)];
     await trx.raw(`DELETE FROM ${ROLLUP_TABLES.rows} WHERE dataset = ? AND grain = 'day' AND (period = ANY(?::date[]) OR (period IS NULL AND ?))`, [key, days, nullDay]);
-    // One index range scan of the time column per day.
+    // One index range scan of the time column per day: a LATERAL subquery kept apart by OFFSET 0,
+    // since as a plain join the planner read the whole table (2 days at 8M crimes: 3.5 s).
     await insertDays(
       trx,
       model,
       `SELECT ${columns.map((column) => `t.${column}`).join(', ')}
-       FROM unnest(?::date[]) AS d(day) JOIN ${table} t ON t.${time} >= d.day AND t.${time} < d.day + 1
+       FROM unnest(?::date[]) AS d(day) CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE ${time} >= d.day AND ${time} < d.day + 1 OFFSET 0) t
        UNION ALL SELECT ${columns.join(', ')} FROM ${table} WHERE ? AND ${time} IS NULL`,
       [days, nullDay],
     );
@@ -183,7 +184,8 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
       trx,
       model,
       `SELECT ${columns.map((column) => `t.${column}`).join(', ')}
-       FROM unnest(?::date[]) AS m(month) JOIN ${table} t ON t.${columns[0]} >= m.month AND t.${columns[0]} < m.month + interval '1 month'
+       FROM unnest(?::date[]) AS m(month)
+         CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE ${columns[0]} >= m.month AND ${columns[0]} < m.month + interval '1 month' OFFSET 0) t
        UNION ALL SELECT ${columns.join(', ')} FROM ${table} WHERE ? AND ${columns[0]} IS NULL`,
       [months, nullDay],
     );
