@@ -1,5 +1,5 @@
 /**
- * The sync's decoding step alone, on one thread: `npm run bench:decode -- [--rows 1000000] [--page-size 5000] [--boundaries 1]`.
+ * The sync's decoding step alone, on one thread: `npm run bench:decode -- [--rows 1000000] [--page-size 2500] [--boundaries 1]`.
  * Feeds `decodePage` (JSON.parse, mapping, enrichment, COPY encoding: what the decoding thread
  * does per page) the bodies bench:ingest's portal serves (cloned crimes rows), and prints the time
  * per row of each step, measured apart in the same run:
@@ -25,11 +25,12 @@ import { columnNames, mapSodaRow, type SodaRow } from '../ingest/soda-values.js'
 import { silentLogger } from '../core/log.js';
 import { decodePage, type DecodeContext } from '../ingest/sync/decode-page.js';
 import { PageDecoder } from '../ingest/sync/page-decoder.js';
+import { DEFAULT_PAGE_SIZE } from '../ingest/sync/sync-source.js';
 import { clonedCrime, CRIMES_PORTAL_ID } from './cloned-crimes.js';
 
 const args = parseArgs(process.argv.slice(2));
 const ROWS = args.rows ?? 1_000_000;
-const PAGE_SIZE = args['page-size'] ?? 5_000;
+const PAGE_SIZE = args['page-size'] ?? DEFAULT_PAGE_SIZE;
 const WITH_BOUNDARIES = (args.boundaries ?? 0) === 1;
 /** Distinct page bodies held at once (the rest of the rows reuse them): 1M rows of JSON would be 700 MB. */
 const DISTINCT_PAGES = 20;
@@ -74,10 +75,10 @@ timed('decode: decodePage on this thread', (body) => decodePage(context, body, n
 
 const decoder = new PageDecoder(context, silentLogger);
 decoder.useThread();
-for (const body of bodies) await decoder.decode(body, noRejects);
+for (const body of bodies) await decoder.decode(body, noRejects).done;
 let threadMs = 0;
 const threadBegan = performance.now();
-for (let page = 0; page < pages; page += 1) threadMs += (await decoder.decode(bodies[page % DISTINCT_PAGES]!, noRejects)).parseMs;
+for (let page = 0; page < pages; page += 1) threadMs += (await decoder.decode(bodies[page % DISTINCT_PAGES]!, noRejects).done).parseMs;
 const wallMs = performance.now() - threadBegan;
 await decoder.close();
 const rows = pages * PAGE_SIZE;

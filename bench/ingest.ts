@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--increment 250000] [--small 100000] [--page-size 5000]`.
+ * Ingest benchmark: `npm run bench:ingest -- --rows 1000000 [--increment 250000] [--small 100000] [--page-size 2500]`.
  * Serves N real crimes rows (the bundled sample cloned with new ids) from the project's SODA test
  * server, and in one run, on real PostgreSQL:
  *

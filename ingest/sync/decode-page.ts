@@ -23,19 +23,41 @@ export interface DecodedPage {
   readonly clears: readonly string[];
 }
 
+/** A page's body after JSON.parse: enough to ask for the next page (keyset) while it is encoded. */
+export interface ParsedPage {
+  readonly rows: readonly SodaRow[];
+  /** Rows the portal sent (a short page is the last). */
+  readonly count: number;
+  /** The last row's position in `:updated_at, :id` order; absent for an empty page. */
+  readonly last?: Watermark;
+  /** The body holds no backslash (see EncodeOptions.clean). */
+  readonly clean: boolean;
+}
+
 /**
- * JSON.parse, map and encode one page. A body that is not a JSON array throws a SyntaxError: the
- * client counts it as cut off and fetches the page again.
+ * JSON.parse one page. A body that is not a JSON array throws a SyntaxError: the client counts it
+ * as cut off and fetches the page again.
  */
-export function decodePage(context: DecodeContext, body: string, pendingRejects: ReadonlySet<string>, log: PageLog): DecodedPage {
+export function parsePage(context: DecodeContext, body: string): ParsedPage {
   const rows = JSON.parse(body) as unknown;
   if (!Array.isArray(rows)) throw new SyntaxError('expected a JSON array of rows');
   const page = rows as SodaRow[];
-  const clears = pendingRejects.size ? page.map((row) => String(row[':id'])).filter((rowId) => pendingRejects.has(rowId)) : [];
-  // No backslash in the text: no string value holds a character COPY escapes (JSON would escape it).
-  const encoded = encodePage(context.dataset, context.columns, context.sourceId, page, log, context.enricher, { clean: !body.includes('\\') });
   const lastRow = page[page.length - 1];
-  return { encoded, count: page.length, clears, ...(lastRow ? { last: positionOf(context.sourceId, lastRow) } : {}) };
+  // No backslash in the text: no string value holds a character COPY escapes (JSON would escape it).
+  return { rows: page, count: page.length, clean: !body.includes('\\'), ...(lastRow ? { last: positionOf(context.sourceId, lastRow) } : {}) };
+}
+
+/** Maps, enriches and encodes a parsed page. */
+export function encodeParsed(context: DecodeContext, parsed: ParsedPage, pendingRejects: ReadonlySet<string>, log: PageLog): DecodedPage {
+  const { rows } = parsed;
+  const clears = pendingRejects.size ? rows.map((row) => String(row[':id'])).filter((rowId) => pendingRejects.has(rowId)) : [];
+  const encoded = encodePage(context.dataset, context.columns, context.sourceId, rows, log, context.enricher, { clean: parsed.clean });
+  return { encoded, count: parsed.count, clears, ...(parsed.last ? { last: parsed.last } : {}) };
+}
+
+/** JSON.parse, map and encode one page (parsePage, then encodeParsed). */
+export function decodePage(context: DecodeContext, body: string, pendingRejects: ReadonlySet<string>, log: PageLog): DecodedPage {
+  return encodeParsed(context, parsePage(context, body), pendingRejects, log);
 }
 
 function positionOf(portalId: string, row: SodaRow): Watermark {

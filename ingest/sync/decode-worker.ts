@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findDataset } from '../../core/datasets/index.js';
 import { RowEnricher } from '../enrich/row-enricher.js';
-import { decodePage } from './decode-page.js';
+import { encodeParsed, parsePage } from './decode-page.js';
 import type { DecodeReply, DecodeRequest, DecodeSetup, LoggedLine } from './page-decoder.js';
 
 const setup = workerData as DecodeSetup;
@@ -28,7 +28,11 @@ parentPort!.on('message', (request: DecodeRequest) => {
   const began = performance.now();
   let reply: DecodeReply;
   try {
-    const page = decodePage(context, request.body, new Set(request.pendingRejects), log);
+    const parsed = parsePage(context, request.body);
+    // The next page's keyset query needs only this: sent before the page is encoded, so its fetch
+    // runs meanwhile.
+    parentPort!.postMessage({ id: request.id, parsed: { count: parsed.count, ...(parsed.last ? { last: parsed.last } : {}) } } satisfies DecodeReply);
+    const page = encodeParsed(context, parsed, new Set(request.pendingRejects), log);
     reply = { id: request.id, page, logged, parseMs: performance.now() - began };
   } catch (error) {
     const failure = { syntax: error instanceof SyntaxError, message: error instanceof Error ? error.message : String(error) };

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/log.js';
 import type { GeoBoundaries } from '../enrich/row-enricher.js';
+import type { Watermark } from '../socrata/soql.js';
 import { decodePage, type DecodeContext, type DecodedPage } from './decode-page.js';
 
 /** What the decoding thread is started with: plain data (the dataset is found again by key). */
@@ -23,13 +24,27 @@ export interface LoggedLine {
   readonly message: string;
 }
 
+/** A page's row count and last position, known once it is parsed (before it is encoded). */
+export interface PagePosition {
+  readonly count: number;
+  readonly last?: Watermark;
+}
+
+/** One page being decoded: its position first (a body that does not parse rejects it), then the page. */
+export interface Decoding {
+  readonly parsed: Promise<PagePosition>;
+  readonly done: Promise<{ page: DecodedPage; parseMs: number }>;
+}
+
 export type DecodeReply =
+  | { readonly id: number; readonly parsed: PagePosition }
   | { readonly id: number; readonly page: DecodedPage; readonly logged: readonly LoggedLine[]; readonly parseMs: number }
   | { readonly id: number; readonly failure: { readonly syntax: boolean; readonly message: string }; readonly logged: readonly LoggedLine[]; readonly parseMs: number };
 
 interface Waiting {
   readonly body: string;
   readonly pendingRejects: ReadonlySet<string>;
+  readonly parsed: (position: PagePosition) => void;
   readonly resolve: (result: { page: DecodedPage; parseMs: number }) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -65,8 +80,11 @@ export class PageDecoder {
     // Only an enricher that can be rebuilt in the thread may move there.
     if (this.context.enricher && !setup.boundaries) return;
     try {
-      // A page's rows live only while it is decoded: a small heap suffices, and keeps the RSS down.
-      const worker = new Worker(BOOTSTRAP, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
+      // A page's rows live only while it is decoded: a small old generation suffices, and keeps the
+      // RSS down. The young generation must hold a parsed page with room to spare, or every scavenge
+      // copies the page's rows and promotes them: with 2 MB the thread spent 15-25 us per crimes row
+      // (bench:decode), with 16 MB and pages of 2,500 rows 7-8, with 32 MB 6 but 20-50 MB more RSS.
+      const worker = new Worker(BOOTSTRAP, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
       worker.on('message', (reply: DecodeReply) => this.settle(reply));
       worker.on('error', (error) => this.fallBack(error));
       worker.on('exit', (code) => this.fallBack(new Error(`decoding thread exited (${code})`)));
@@ -77,15 +95,42 @@ export class PageDecoder {
     }
   }
 
-  /** One page. A SyntaxError means the body was cut off (the client fetches it again). */
-  decode(body: string, pendingRejects: ReadonlySet<string>): Promise<{ page: DecodedPage; parseMs: number }> {
-    if (!this.worker) return Promise.resolve(this.decodeHere(body, pendingRejects));
-    const id = this.nextId++;
-    const request: DecodeRequest = { id, body, pendingRejects: [...pendingRejects] };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { body, pendingRejects, resolve, reject });
-      this.worker!.postMessage(request);
+  /**
+   * One page. `parsed` settles once the body is parsed (in the thread, before the page is encoded),
+   * so the caller can ask for the next page meanwhile; a SyntaxError there means the body was cut
+   * off (the client fetches it again). `done` settles with the encoded page.
+   */
+  decode(body: string, pendingRejects: ReadonlySet<string>): Decoding {
+    let parsed!: (position: PagePosition) => void;
+    let resolve!: (result: { page: DecodedPage; parseMs: number }) => void;
+    let reject!: (error: unknown) => void;
+    const parsing = new Promise<PagePosition>((onParsed, onFailed) => {
+      parsed = onParsed;
+      reject = onFailed;
     });
+    const done = new Promise<{ page: DecodedPage; parseMs: number }>((onDone, onFailed) => {
+      resolve = (result) => {
+        parsed({ count: result.page.count, ...(result.page.last ? { last: result.page.last } : {}) });
+        onDone(result);
+      };
+      const failParsing = reject;
+      reject = (error) => {
+        failParsing(error);
+        onFailed(error);
+      };
+    });
+    // A caller that saw `parsed` fail does not wait for `done`.
+    done.catch(() => {});
+    const waiting: Waiting = { body, pendingRejects, parsed, resolve, reject };
+    if (!this.worker) {
+      this.decodeHere(waiting);
+    } else {
+      const id = this.nextId++;
+      const request: DecodeRequest = { id, body, pendingRejects: [...pendingRejects] };
+      this.waiting.set(id, waiting);
+      this.worker.postMessage(request);
+    }
+    return { parsed: parsing, done };
   }
 
   async close(): Promise<void> {
@@ -98,15 +143,23 @@ export class PageDecoder {
     }
   }
 
-  private decodeHere(body: string, pendingRejects: ReadonlySet<string>): { page: DecodedPage; parseMs: number } {
+  private decodeHere(waiting: Waiting): void {
     const began = performance.now();
-    const page = decodePage(this.context, body, pendingRejects, this.log);
-    return { page, parseMs: performance.now() - began };
+    try {
+      const page = decodePage(this.context, waiting.body, waiting.pendingRejects, this.log);
+      waiting.resolve({ page, parseMs: performance.now() - began });
+    } catch (error) {
+      waiting.reject(error);
+    }
   }
 
   private settle(reply: DecodeReply): void {
     const waiting = this.waiting.get(reply.id);
     if (!waiting) return;
+    if ('parsed' in reply) {
+      waiting.parsed(reply.parsed);
+      return;
+    }
     this.waiting.delete(reply.id);
     for (const line of reply.logged) this.log[line.level](line.context, line.message);
     if ('page' in reply) waiting.resolve({ page: reply.page, parseMs: reply.parseMs });
@@ -122,11 +175,7 @@ export class PageDecoder {
     this.log.warn({ dataset: this.context.dataset.key, source: this.context.sourceId }, `pages are decoded on the main thread: ${error instanceof Error ? error.message : String(error)}`);
     for (const [id, waiting] of this.waiting) {
       this.waiting.delete(id);
-      try {
-        waiting.resolve(this.decodeHere(waiting.body, waiting.pendingRejects));
-      } catch (failure) {
-        waiting.reject(failure);
-      }
+      this.decodeHere(waiting);
     }
   }
 }

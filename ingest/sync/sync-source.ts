@@ -17,14 +17,16 @@ import type { DatasetSyncSummary, SourceSyncSummary } from './summary.js';
 import { keyArray, tableOf } from './sql.js';
 import { clearSeen, sweepUnseen } from './sweep.js';
 import { PageDecoder } from './page-decoder.js';
+import type { DecodedPage } from './decode-page.js';
 import type { SyncOptions } from './sync-dataset.js';
 
 /**
  * Rows per request. Each of the two threads holds a few pages at once (the main thread as bodies
- * and COPY text, the decoding thread as row objects): at 5,000 rows a 1M-row backfill peaked at
- * 266-294 MB RSS, at 10,000 at 332-350 MB (bench:ingest, README).
+ * and COPY text, the decoding thread as row objects, which its young generation must hold): a 1M-row
+ * backfill peaked at 270 MB RSS with pages of 2,500 rows and a 16 MB young generation in the
+ * decoding thread, at 297-323 MB with 5,000 and 32 MB (bench:ingest, README).
  */
-export const DEFAULT_PAGE_SIZE = 5_000;
+export const DEFAULT_PAGE_SIZE = 2_500;
 
 /** Key collisions logged one by one per source and sync; beyond that only counted. */
 const COLLISIONS_LOGGED = 100;
@@ -74,25 +76,33 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
   const filter = options.since ? sinceCondition(dataset, options.since) : undefined;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const decoder = new PageDecoder({ dataset, columns: plan.columns, sourceId, enricher: options.hooks?.enricher }, log);
-  const fetchAfter = async (watermark: Watermark | undefined): Promise<ReadPage> => {
+  // A page is fetched, then parsed; its position (the next keyset query) is known then, and the
+  // next page is fetched while this one is mapped, enriched and encoded (`decoded`).
+  const fetchAfter = async (watermark: Watermark | undefined): Promise<FetchedPage> => {
     const began = performance.now();
-    let decodeWait = 0;
+    let parseWait = 0;
     let body = '';
     const query = { select: ':*,*', where: allOf([filter, watermark && afterWatermark(watermark)]), order: STABLE_ORDER, limit: pageSize };
-    const { page, parseMs } = await client.queryPageWith(sourceId, query, async (received) => {
+    const { position, done } = await client.queryPageWith(sourceId, query, async (received) => {
       body = received;
       const waitBegan = performance.now();
       try {
-        return await decoder.decode(received, pendingRejects);
+        const decoding = decoder.decode(received, pendingRejects);
+        return { position: await decoding.parsed, done: decoding.done };
       } finally {
-        decodeWait += performance.now() - waitBegan;
+        parseWait += performance.now() - waitBegan;
       }
     });
-    summary.phases.fetchMs += performance.now() - began - decodeWait;
-    summary.phases.parseMs += parseMs;
+    summary.phases.fetchMs += performance.now() - began - parseWait;
     // A full page: more follow, worth decoding on the second core.
-    if (page.count === pageSize) decoder.useThread();
-    return { encoded: page.encoded, body, clears: page.clears, count: page.count, watermark: page.last ?? watermark };
+    if (position.count === pageSize) decoder.useThread();
+    const decoded = settled(
+      done.then(({ page, parseMs }) => {
+        summary.phases.parseMs += parseMs;
+        return page;
+      }),
+    );
+    return { body, count: position.count, watermark: position.last ?? watermark, decoded };
   };
   const began = Date.now();
   options.onProgress?.(progress(summary, source));
@@ -101,18 +111,24 @@ export async function syncSource(db: Database, client: SodaClient, plan: WritePl
   // outcome is a value (`settled`), awaited in page order: a failure is rethrown where its page is
   // due, never left as an unhandled rejection, and a page after a failed one rolls back.
   let inFlight: { page: ReadPage; done: Promise<Outcome<PageWrite>> } | undefined;
-  let next: Promise<Outcome<ReadPage>> | undefined = settled(fetchAfter(start));
+  let next: Promise<Outcome<FetchedPage>> | undefined = settled(fetchAfter(start));
   try {
     while (next) {
-      const fetched: Outcome<ReadPage> = await next;
+      const fetched: Outcome<FetchedPage> = await next;
       if (!fetched.ok) throw fetched.error;
-      const page: ReadPage = fetched.value;
+      const fetchedPage: FetchedPage = fetched.value;
+      const { body, count, watermark, decoded } = fetchedPage;
       if (options.stopRequested?.()) {
         next = undefined;
         break;
       }
-      // A short page is the last one; otherwise prefetch the next.
-      next = page.count === pageSize ? settled(fetchAfter(page.watermark)) : undefined;
+      // A short page is the last one; otherwise the next is fetched while this one is encoded.
+      // Backpressure: one page ahead at most, since the one after waits for this loop.
+      next = count === pageSize ? settled(fetchAfter(watermark)) : undefined;
+      const outcome = await decoded;
+      if (!outcome.ok) throw outcome.error;
+      const { encoded, clears } = outcome.value;
+      const page: ReadPage = { encoded, body, clears, count, watermark };
       if (page.count === 0) break;
       const prior = inFlight;
       inFlight = { page, done: settled(timedWrite(summary, writePage(db, plan, sourceId, page, prior?.done, { watermark: page.watermark!, recordSeen }))) };
@@ -183,6 +199,14 @@ interface ReadPage {
   readonly clears: readonly string[];
   readonly count?: number;
   readonly watermark?: Watermark | undefined;
+}
+
+/** A page as fetched and parsed: its position, and its encoding under way. */
+interface FetchedPage {
+  readonly body: string;
+  readonly count: number;
+  readonly watermark: Watermark | undefined;
+  readonly decoded: Promise<Outcome<DecodedPage>>;
 }
 
 /** What writing a page found beyond the encoding: rows the database refused, keys already held by another portal row. */
