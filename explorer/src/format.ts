@@ -4,6 +4,13 @@ export function formatCount(value: number): string {
   return numberFormat.format(value);
 }
 
+const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** An axis label, short enough for the chart's margin: exact below 10,000, then `26.5K`, `326K`, `1.48M`. */
+export function formatAxisCount(value: number): string {
+  return value < 10_000 ? numberFormat.format(value) : compactFormat.format(value);
+}
+
 /** A cell as text: null/absent as an empty cell, objects (GeoJSON) as JSON. */
 export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketStarts, fittingBucket } from '../src/buckets.js';
 import type { DatasetInfo } from '../src/catalog.js';
 import { curlCommand, csvHref, sdkCode } from '../src/exports.js';
+import { formatAxisCount } from '../src/format.js';
 import { EMPTY_STATE, parseState, stateToSearch, toggleFilter, withDataset } from '../src/state.js';
 
 const crimes: DatasetInfo = {
@@ -65,5 +66,11 @@ describe('the exports', () => {
     expect(sdkCode('http://localhost:3000', crimes, state)).toContain(
       `lf.crimes.list({ from: "2014-03-01", primaryType: ["O'HARE & CO"], limit: 50 })`,
     );
+  });
+});
+
+describe('the chart axis', () => {
+  it('labels the highest bar in at most six characters, which the 44 px margin holds', () => {
+    expect([165, 9999, 26469, 326469, 1476461, 8000000].map(formatAxisCount)).toEqual(['165', '9,999', '26.5K', '326K', '1.48M', '8M']);
   });
 });

@@ -3,7 +3,7 @@ import { useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks
 import { bucketStarts, fittingBucket, nextBucket, type TimeBucket } from '../buckets.js';
 import type { DatasetInfo } from '../catalog.js';
 import { loadExtent } from '../extent.js';
-import { formatCount } from '../format.js';
+import { formatAxisCount, formatCount } from '../format.js';
 import { useKeyWhenNear, useLoad } from '../hooks.js';
 import { filterParams, sdkParams } from '../query.js';
 import { datasetApi } from '../sdk.js';
@@ -144,7 +144,7 @@ function Bars({ series, brushable, onRange }: { series: Series | undefined; brus
       onPointerCancel=${() => setBrush(null)}
     >
       <line class="axis" x1=${PLOT.left} x2=${WIDTH - PLOT.right} y1=${HEIGHT - PLOT.bottom} y2=${HEIGHT - PLOT.bottom} />
-      <text class="tick" x=${PLOT.left - 6} y=${PLOT.top + 8} text-anchor="end">${formatCount(max)}</text>
+      <text class="tick" x=${PLOT.left - 6} y=${PLOT.top + 8} text-anchor="end">${formatAxisCount(max)}</text>
       <text class="tick" x=${PLOT.left - 6} y=${HEIGHT - PLOT.bottom} text-anchor="end">0</text>
       ${bars.map((bar, index) => {
         const height = (bar.count / max) * plotHeight;
