@@ -29,6 +29,7 @@ import { columnNames, mapSodaRow, type DbValue } from '../ingest/soda-values.js'
 import type { SyncPhases } from '../ingest/sync/summary.js';
 import { DEFAULT_PAGE_SIZE } from '../ingest/sync/sync-source.js';
 import { clonedCrime, CRIMES_PORTAL_ID } from './cloned-crimes.js';
+import { processCpu } from './process-cpu.js';
 
 const args = parseArgs(process.argv.slice(2));
 const ROWS = args.rows ?? 1_000_000;
@@ -53,6 +54,12 @@ interface SyncRun {
   rows: number;
   seconds: number;
   afterSyncSeconds: number;
+  /** CPU of the ingest process (both threads) during the sync, rollups not included. */
+  cpuSeconds: number;
+  /** CPU of the portal process while it served the sync. */
+  portalCpuSeconds: number;
+  /** CPU of every PostgreSQL process on this machine during the sync, rollups not included (other sessions' included). */
+  postgresCpuSeconds: number;
   peakRss: number;
   phases: SyncPhases;
 }
@@ -81,7 +88,7 @@ for (const rows of SMALL > 0 ? [SMALL, ROWS] : [ROWS]) {
 function report(): void {
   console.log(`\nIngest vs psql \\copy (page size ${PAGE_SIZE.toLocaleString('en-US')}, ingest heap cap ${HEAP_MB ? `${HEAP_MB} MB` : 'none'}, PostgreSQL at ${new URL(SERVER_URL).host})`);
   console.log(table(results));
-  console.log('\nTime split of each sync, seconds (fetch, parse and write overlap; index follows the load):');
+  console.log('\nTime split of each sync, seconds (fetch, parse and write overlap; index follows the load; CPU: of the ingest process, both threads; of the portal; of every PostgreSQL process, other sessions included; the rollups after not included):');
   console.log(phaseTable(results));
 }
 
@@ -101,7 +108,7 @@ async function measure(rows: number): Promise<Result> {
   let first: SyncRun;
   try {
     console.log('  first sync: lakefront sync into the empty table (load, then index)');
-    first = await runSync(portal.url);
+    first = await runSync(portal);
   } finally {
     portal.stop();
   }
@@ -109,7 +116,7 @@ async function measure(rows: number): Promise<Result> {
   let incremental: SyncRun;
   try {
     console.log(`  incremental sync: ${increment.toLocaleString('en-US')} new rows into the table holding ${rows.toLocaleString('en-US')}`);
-    incremental = await runSync(portal.url);
+    incremental = await runSync(portal);
   } finally {
     portal.stop();
   }
@@ -134,10 +141,13 @@ async function measure(rows: number): Promise<Result> {
   }
 }
 
-async function runSync(portalUrl: string): Promise<SyncRun> {
+async function runSync(portal: Portal): Promise<SyncRun> {
   const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
-  return JSON.parse(await runTsx([...heap, 'bench/ingest-worker.ts', portalUrl, benchUrl, String(PAGE_SIZE)])) as SyncRun;
+  const portalCpu = portal.cpuSeconds();
+  const run = JSON.parse(await runTsx([...heap, 'bench/ingest-worker.ts', portal.url, benchUrl, String(PAGE_SIZE)])) as Omit<SyncRun, 'portalCpuSeconds'>;
+  return { ...run, portalCpuSeconds: portal.cpuSeconds() - portalCpu };
 }
+
 
 async function copy(table: string, csv: string): Promise<number> {
   const started = performance.now();
@@ -170,11 +180,18 @@ async function verifyCounts(rows: number, increment: number): Promise<void> {
   }
 }
 
-async function startPortal(rows: number): Promise<{ url: string; stop(): void }> {
+interface Portal {
+  readonly url: string;
+  stop(): void;
+  /** The portal process's CPU so far (user + system, from /proc; NaN where there is none). */
+  cpuSeconds(): number;
+}
+
+async function startPortal(rows: number): Promise<Portal> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soda-bench-server.ts', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const [url] = (await once(lines, 'line')) as [string];
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, stop: () => child.kill('SIGTERM'), cpuSeconds: () => processCpu(child.pid!) };
 }
 
 async function runTsx(argv: string[]): Promise<string> {
@@ -241,12 +258,23 @@ function table(results: Result[]): string {
 }
 
 function phaseTable(results: Result[]): string {
-  const header = ['rows', 'sync', 'end to end', 'fetch', 'parse', 'write', 'index'];
+  const header = ['rows', 'sync', 'end to end', 'fetch', 'parse', 'write', 'index', 'ingest CPU', 'portal CPU', 'PostgreSQL CPU'];
   const lines = results.flatMap((result) =>
     (['first', 'incremental'] as const).map((which) => {
       const run = result[which];
       const s = (ms: number) => (ms / 1000).toFixed(1);
-      return [result.rows.toLocaleString('en-US'), which, syncSeconds(run).toFixed(1), s(run.phases.fetchMs), s(run.phases.parseMs), s(run.phases.writeMs), s(run.phases.indexMs)];
+      return [
+        result.rows.toLocaleString('en-US'),
+        which,
+        syncSeconds(run).toFixed(1),
+        s(run.phases.fetchMs),
+        s(run.phases.parseMs),
+        s(run.phases.writeMs),
+        s(run.phases.indexMs),
+        run.cpuSeconds.toFixed(1),
+        run.portalCpuSeconds.toFixed(1),
+        run.postgresCpuSeconds.toFixed(1),
+      ];
     }),
   );
   return markdown(header, lines);

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** utime + stime (and, with `children`, what exited children used) of one process, seconds; NaN without /proc. */
+export function processCpu(pid: number | string, children = false): number {
+  try {
+    // After the parenthesised name: field 14 utime, 15 stime, 16 cutime, 17 cstime, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Every local PostgreSQL process's CPU so far: the live ones, plus what the postmaster collected
+ * from exited backends (a sync's connections close before it ends). Other sessions count too.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  let found = false;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'postgres') continue;
+    const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
+    const postmaster = comm === 'postgres' && readFileSync(`/proc/${parent}/comm`, 'utf8').trim() !== 'postgres';
+    total += processCpu(pid, postmaster);
+    found = true;
+  }
+  return found ? total : Number.NaN;
+}
