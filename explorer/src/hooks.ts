@@ -71,10 +71,11 @@ export function useNearView(ref: MutableRef<Element | null>, margin = 50): boole
  * The key a panel loads by (see `useLoad`): the one it wants once the panel is near the screen;
  * until then the one it last loaded, so that a panel below the fold asks nothing (at scale a count
  * under a filter may read the table) and keeps what it last showed, with no jump in the page.
+ * `always` loads wherever the panel is.
  */
-export function useKeyWhenNear(ref: MutableRef<Element | null>, wanted: string | null): string | null {
+export function useKeyWhenNear(ref: MutableRef<Element | null>, wanted: string | null, always = false): string | null {
   const near = useNearView(ref);
   const asked = useRef<string | null>(null);
-  if (near || wanted === null) asked.current = wanted;
+  if (near || always || wanted === null) asked.current = wanted;
   return asked.current;
 }

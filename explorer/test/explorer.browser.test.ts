@@ -144,6 +144,21 @@ describe('the explorer at /explore', () => {
     await page.evaluate(() => scrollTo(0, 0));
   });
 
+  it('loads every facet once the keyboard is in them, so Tab goes from one facet to the next', async () => {
+    await load(() => page.goto(`${server.url}/explore?dataset=crimes&primary_type=NARCOTICS`));
+    expect(await page.$$('[data-testid=facet-value][data-column=arrest]')).toHaveLength(0);
+    // Focus on the first facet, at the top: nothing scrolls, and the facets below the fold load.
+    await act(() => page.locator('[data-testid=facet-value][data-column=primary_type]').first().focus());
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await page.textContent('[data-testid=facet-value][data-column=arrest][data-value=true]')).toContain(
+      (await countCrimes(`primary_type = 'NARCOTICS' AND arrest`)).toLocaleString('en-US'),
+    );
+    await page.locator('[data-testid=facet-value][data-column=ward]').last().focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-column'))).toBe('community_area');
+    await load(() => page.goto(`${server.url}/explore?dataset=crimes`));
+  });
+
   it('filters by clicking a facet value: table, chart, map and URL follow', async () => {
     const before = { ids: await tableIds(), map: await sumOf('[data-testid=map] path[data-area]') };
     await act(() => page.click('[data-testid=facet-value][data-column=primary_type][data-value=THEFT]'));

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { DatasetInfo } from '../catalog.js';
 import { formatCount, formatValue } from '../format.js';
 import { useKeyWhenNear, useLoad } from '../hooks.js';
@@ -40,23 +40,30 @@ const MAP_COLUMNS = new Set(['geo_zip', 'geo_community_area']);
  */
 export function Facets({ dataset, state, onToggle }: Props) {
   const api = datasetApi(dataset.sdkName);
+  // Once the keyboard is in the facets, every facet loads wherever it is: Tab must find the values
+  // of the next facet, which has none to focus while it waits below the fold. (A click focuses a
+  // button too, but not as :focus-visible.)
+  const [keyboard, setKeyboard] = useState(false);
+  const onFocusIn = (event: FocusEvent) => (event.target as Element).matches(':focus-visible') && setKeyboard(true);
   const columns = api?.aggregate ? facetColumns(dataset) : [];
   if (!columns.length) return null;
   return html`
-    <section class="facets" aria-labelledby="facets-title">
+    <section class="facets" aria-labelledby="facets-title" onFocusIn=${onFocusIn}>
       <h2 id="facets-title">Facets</h2>
-      ${columns.map((column) => html`<${FacetList} key=${column} dataset=${dataset} state=${state} column=${column} onToggle=${onToggle} />`)}
+      ${columns.map(
+        (column) => html`<${FacetList} key=${column} dataset=${dataset} state=${state} column=${column} onToggle=${onToggle} everywhere=${keyboard} />`,
+      )}
     </section>
   `;
 }
 
-function FacetList({ dataset, state, column, onToggle }: Props & { column: string }) {
+function FacetList({ dataset, state, column, onToggle, everywhere }: Props & { column: string; everywhere: boolean }) {
   const api = datasetApi(dataset.sdkName)!;
   const params = filterParams(dataset, state, column);
   // A facet below the fold asks for its counts when it is scrolled near, not with every view.
   const section = useRef<HTMLElement>(null);
   const wanted = JSON.stringify(['facet', dataset.key, column, params]);
-  const asked = useKeyWhenNear(section, wanted);
+  const asked = useKeyWhenNear(section, wanted, everywhere);
   const facet = useLoad(asked, async (signal): Promise<Facet> => {
     const answer = await api.aggregate!(sdkParams({ ...params, group_by: [column], limit: TOP_VALUES }), { signal });
     return { column, values: answer.data.map((row) => ({ value: row[column], count: row.count })), truncated: answer.truncated };
