@@ -93,6 +93,18 @@ const SHAPES: Shape[] = [
     target: ALL_HISTORY_TARGET,
   },
   {
+    name: 'bucket=hour, all history',
+    query: 'bucket=hour',
+    sql: `SELECT extract(hour FROM date)::int AS hour, count(*) AS count FROM data.crimes GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1001`,
+    target: ALL_HISTORY_TARGET,
+  },
+  {
+    name: 'primary_type=THEFT&bucket=hour, from 2014',
+    query: 'primary_type=THEFT&bucket=hour&from=2014-01-01',
+    sql: `SELECT extract(hour FROM date)::int AS hour, count(*) AS count FROM data.crimes WHERE primary_type = 'THEFT' AND date >= '2014-01-01' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1001`,
+    target: ALL_HISTORY_TARGET,
+  },
+  {
     name: 'no rollup: group_by=primary_type,arrest,domestic, all history',
     query: 'group_by=primary_type,arrest,domestic',
     sql: `SELECT primary_type, arrest, domestic, count(*) AS count FROM data.crimes GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT 1001`,

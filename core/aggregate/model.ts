@@ -1,4 +1,5 @@
 import { GEO_COLUMNS, type ColumnType, type DatasetDefinition } from '../datasets/index.js';
+import { ident } from '../db/sql-ident.js';
 
 /**
  * What `GET /v1/{key}/aggregate` offers for one dataset, derived from its definition alone: the
@@ -60,6 +61,27 @@ function buildModel(dataset: DatasetDefinition): AggregateModel {
   // A `date` column has no time of day: every hour would be 0.
   const buckets = !time ? [] : BUCKETS.filter((bucket) => bucket !== 'hour' || time.type !== 'date');
   return { dataset, groupable, numeric, buckets, ...(time ? { time } : {}) };
+}
+
+/**
+ * The rollups' name for the hour of day of the time column: a dimension like a column (alone, and
+ * paired with each column), so `bucket=hour` is answered from them too. `@` cannot begin a column
+ * name, so it never meets one.
+ */
+export const HOUR_DIM = '@hour';
+
+/** What the rollups count by, in order: each groupable column, then the hour of day where the time has one. */
+export interface RollupDim {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** The SQL for its value in a row of the dataset's table (or of a trigger's transition table). */
+  readonly sql: string;
+}
+
+export function rollupDims(model: AggregateModel): readonly RollupDim[] {
+  const dims: RollupDim[] = model.groupable.map((column) => ({ name: column.name, type: column.type, sql: ident(column.name) }));
+  if (model.time && model.buckets.includes('hour')) dims.push({ name: HOUR_DIM, type: 'integer', sql: `extract(hour FROM ${ident(model.time.name)})::int` });
+  return dims;
 }
 
 /** The output field of a bucket: `period` for calendar buckets, else the bucket's own name. */

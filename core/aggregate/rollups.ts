@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { findDataset } from '../datasets/index.js';
 import type { Database } from '../db/connect.js';
 import { ident } from '../db/sql-ident.js';
-import { aggregateModel, type AggregateModel } from './model.js';
+import { aggregateModel, rollupDims, type AggregateModel } from './model.js';
 
 /**
  * Rollups behind `GET /v1/{key}/aggregate`: row counts per day and per month (Chicago local
@@ -113,10 +113,11 @@ const TAKEN_CHANGES = 'lakefront_aggregate_taken_changes';
 async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Promise<Refreshed> {
   const key = model.dataset.key;
   const table = `data.${ident(model.dataset.table)}`;
+  // The table's columns the rollups are computed from (the hour of day comes from the time column).
   const dims = model.groupable.map((column) => column.name);
   // One refresh per dataset at a time.
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`lakefront.aggregate:${key}`]);
-  await trackDims(trx, model, dims);
+  await trackDims(trx, model, rollupDims(model).map((dim) => dim.name));
   // Recomputing days from the table needs the table still while it runs: a write committed
   // between taking its changes and reading the table would count twice. Writers wait (readers
   // do not); with only changes to add, nothing waits.
@@ -244,9 +245,9 @@ async function rebuildsWhole(trx: Knex.Transaction, key: string, days: readonly 
   return Number(total) === 0 || Number(touched) > Number(total) * WHOLE_REBUILD_SHARE;
 }
 
-/** Inserts the day rows of `source` (the time column, then the groupable columns) in one pass with GROUPING SETS: (day, column) for each column, and (day) for the total. */
+/** Inserts the day rows of `source` (the time column, then the groupable columns) in one pass with GROUPING SETS: (day, dimension) for each rollup dimension, and (day) for the total. */
 async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
-  const dims = model.groupable.map((column) => column.name);
+  const dims = rollupDims(model).map((dim) => dim.name);
   const time = ident(model.time!.name);
   const grouped = (column: string) => `GROUPING(${ident(column)}) = 0`;
   const dimSql = dims.length ? `CASE ${dims.map((column) => `WHEN ${grouped(column)} THEN '${column}'`).join(' ')} ELSE '' END` : `''`;
@@ -255,15 +256,20 @@ async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: 
   await trx.raw(
     `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, count)
      SELECT ?, 'day', ${dimSql}, day, ${valueSql}, count(*)
-     FROM (SELECT ${time}::date AS day${dims.map((column) => `, ${ident(column)}`).join('')} FROM (${source}) touched) s
+     FROM (SELECT ${time}::date AS day${dimValues(model)} FROM (${source}) touched) s
      GROUP BY GROUPING SETS (${sets})`,
     [model.dataset.key, ...bindings],
   );
 }
 
-/** The pairs of groupable columns that have month rollups: every pair, in the model's order, named 'a,b'. */
+/** The rollup dimensions' values of a source row, named by the dimensions: `, "a", extract(hour FROM "t")::int AS "@hour"`. */
+function dimValues(model: AggregateModel): string {
+  return rollupDims(model).map((dim) => `, ${dim.sql} AS ${ident(dim.name)}`).join('');
+}
+
+/** The pairs of rollup dimensions that have month rollups: every pair, in the dimensions' order, named 'a,b'. */
 export function pairDims(model: AggregateModel): { readonly dim: string; readonly columns: readonly [string, string] }[] {
-  const names = model.groupable.map((column) => column.name);
+  const names = rollupDims(model).map((dim) => dim.name);
   return names.flatMap((first, index) => names.slice(index + 1).map((second) => ({ dim: pairDim(first, second), columns: [first, second] as const })));
 }
 
@@ -275,7 +281,7 @@ export function pairDim(first: string, second: string): string {
 async function insertPairMonths(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
   const pairs = pairDims(model);
   if (!pairs.length) return;
-  const dims = model.groupable.map((column) => column.name);
+  const count = rollupDims(model).length;
   const time = ident(model.time!.name);
   const both = ([first, second]: readonly [string, string]) => `GROUPING(${ident(first)}) = 0 AND GROUPING(${ident(second)}) = 0`;
   const dimSql = `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN '${pair.dim}'`).join(' ')} END`;
@@ -284,11 +290,11 @@ async function insertPairMonths(trx: Knex.Transaction, model: AggregateModel, so
   // Counted first per month and combination of all the columns, then summed per pair: each
   // grouping set re-sorts its input, and the combinations are several times fewer than the rows
   // (at 8M crimes, 28 pairs: 233 s without, measured on one year 2.7x faster with).
-  const columns = dims.map(ident).join(', ');
+  const positions = Array.from({ length: count + 1 }, (_, index) => index + 1).join(', ');
   await trx.raw(
     `INSERT INTO ${ROLLUP_TABLES.rows} (dataset, grain, dim, period, value, value2, count)
      SELECT ?, 'month', ${dimSql}, month, ${valueSql(0)}, ${valueSql(1)}, sum(n)
-     FROM (SELECT date_trunc('month', ${time}::timestamp)::date AS month, ${columns}, count(*) AS n FROM (${source}) touched GROUP BY month, ${columns}) s
+     FROM (SELECT date_trunc('month', ${time}::timestamp)::date AS month${dimValues(model)}, count(*) AS n FROM (${source}) touched GROUP BY ${positions}) s
      GROUP BY GROUPING SETS (${sets})`,
     [model.dataset.key, ...bindings],
   );

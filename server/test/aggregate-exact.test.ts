@@ -27,6 +27,8 @@ const domains = new Map<string, { values: Map<string, unknown[]>; days: string[]
 const sources = { rollup: 0, table: 0 };
 /** Answers from the month rollups of a pair of columns (two columns grouped or filtered). */
 let fromPairs = 0;
+/** Answers by hour of day from the rollups (the hour is a dimension of its own). */
+let byHour = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -145,7 +147,6 @@ function rollupShaped(drawn: Drawn): Drawn {
     groupBy: filterColumn && !groupBy.length ? [] : groupBy,
     measures: [],
     bbox: false,
-    ...(drawn.bucket === 'hour' ? { bucket: 'day' as const } : {}),
     ...(filterColumn ? { filterColumn } : {}),
     ...(drawn.range ? { range: { ...drawn.range, align: drawn.range.align === 'time' ? 'month' : drawn.range.align } } : {}),
   };
@@ -250,6 +251,7 @@ describe('GET /v1/{key}/aggregate engine answers exactly what a plain GROUP BY a
           const auto = await runAggregate(db.knex, model, surface, request);
           sources[auto.source] += 1;
           if (auto.source === 'rollup' && new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]).size === 2) fromPairs += 1;
+          if (auto.source === 'rollup' && request.bucket === 'hour') byHour += 1;
           expectSameAnswer(auto.data, expected, request);
           expectOrdered(auto.data, request);
           // The totals of count equal the number of rows the same filters select.
@@ -265,6 +267,7 @@ describe('GET /v1/{key}/aggregate engine answers exactly what a plain GROUP BY a
     expect(sources.rollup).toBeGreaterThan(20);
     expect(sources.table).toBeGreaterThan(20);
     expect(fromPairs).toBeGreaterThan(10);
+    expect(byHour).toBeGreaterThan(3);
   });
 });
 
@@ -334,16 +337,19 @@ async function expectRollupsMatchTable(dataset: DatasetDefinition): Promise<void
   const time = model.time!.name;
   const table = `data.${dataset.table}`;
   const month = `make_date(extract(year FROM "${time}")::int, extract(month FROM "${time}")::int, 1)`;
-  const names = model.groupable.map((column) => column.name);
+  // The groupable columns, then the hour of day where the time column has one, named "@hour".
+  const hasHour = model.buckets.includes('hour');
+  const names = [...model.groupable.map((column) => column.name), ...(hasHour ? ['@hour'] : [])];
+  const valueOf = (dim: string) => (dim === '@hour' ? `date_part('hour', "${time}")::int::text` : `"${dim}"::text`);
   const perDim = ['', ...names].map((dim) => {
-    const value = dim ? `"${dim}"::text` : 'NULL::text';
+    const value = dim ? valueOf(dim) : 'NULL::text';
     return `SELECT 'day' AS grain, '${dim}' AS dim, "${time}"::date AS period, ${value} AS value, NULL::text AS value2, count(*)::int AS count FROM ${table} GROUP BY 3, 4
             UNION ALL SELECT 'month', '${dim}', ${month}, ${value}, NULL::text, count(*)::int FROM ${table} GROUP BY 3, 4`;
   });
   // Every pair of groupable columns, month rows only, named 'a,b' in the model's order.
   const perPair = names.flatMap((first, index) =>
     names.slice(index + 1).map(
-      (second) => `SELECT 'month' AS grain, '${first},${second}' AS dim, ${month} AS period, "${first}"::text AS value, "${second}"::text AS value2, count(*)::int AS count FROM ${table} GROUP BY 3, 4, 5`,
+      (second) => `SELECT 'month' AS grain, '${first},${second}' AS dim, ${month} AS period, ${valueOf(first)} AS value, ${valueOf(second)} AS value2, count(*)::int AS count FROM ${table} GROUP BY 3, 4, 5`,
     ),
   );
   const key = (row: { grain: string; dim: string; period: unknown; value: unknown; value2: unknown; count: number }) =>

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AggregateModel } from '../../../core/aggregate/model.js';
+import { HOUR_DIM, rollupDims, type AggregateModel } from '../../../core/aggregate/model.js';
 import { pairDim, ROLLUP_VIEWS, TOTAL_DIM, type Grain } from '../../../core/aggregate/rollups.js';
 import { SQL_TYPES } from '../../../core/datasets/index.js';
 import type { ListSurface } from '../../../core/datasets/list-surface.js';
@@ -19,16 +19,17 @@ export interface RollupPlan {
 const MIDNIGHT = /T00:00(:00(\.0+)?)?$/;
 
 /**
- * The rollups hold `count` per day and per month for each groupable column alone and for the
- * total, and per month for each pair of columns. They answer a request exactly when it asks for
- * `count` only, groups and filters on at most two columns, draws no bbox, needs no hour of day,
- * and its time bounds fall on whole days. A pair has no day rows, so it cannot answer buckets
- * finer than a month. Anything else reads the table.
+ * The rollups hold `count` per day and per month for each dimension alone (a groupable column, or
+ * the hour of day) and for the total, and per month for each pair of dimensions. They answer a
+ * request exactly when it asks for `count` only, groups and filters on at most two dimensions
+ * (`bucket=hour` is one), draws no bbox, and its time bounds fall on whole days. A pair has no day
+ * rows, so it cannot answer buckets finer than a month. Anything else reads the table.
  */
 export function rollupPlan(model: AggregateModel, request: AggregateRequest): RollupPlan | undefined {
-  if (!model.time || request.measures.length || request.filters.bbox || request.bucket === 'hour') return undefined;
+  if (!model.time || request.measures.length || request.filters.bbox) return undefined;
   const asked = new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]);
-  const columns = model.groupable.map((column) => column.name).filter((name) => asked.has(name));
+  if (request.bucket === 'hour') asked.add(HOUR_DIM);
+  const columns = rollupDims(model).map((dim) => dim.name).filter((name) => asked.has(name));
   if (columns.length !== asked.size || columns.length > 2) return undefined;
   const bounds = [request.filters.range.from, request.filters.range.to].filter((bound): bound is string => bound !== undefined);
   if (!bounds.every((bound) => !bound.includes('T') || MIDNIGHT.test(bound))) return undefined;
@@ -72,8 +73,13 @@ export async function readFromRollups(
   request: AggregateRequest,
   plan: RollupPlan,
 ): Promise<Record<string, unknown>[] | undefined> {
-  const status = (await knex(ROLLUP_VIEWS.status).where({ dataset: model.dataset.key }).first('current')) as { current: boolean } | undefined;
-  if (!status?.current) return undefined;
+  const status = (await knex(ROLLUP_VIEWS.status).where({ dataset: model.dataset.key }).first('current', 'dims')) as
+    | { current: boolean; dims: string[] | null }
+    | undefined;
+  // Current, and holding the dimensions asked (a dimension new to the code is held after the next refresh).
+  if (!status?.current || !plan.columns.every((column) => status.dims?.includes(column))) return undefined;
+  const dims = rollupDims(model);
+  const dimOf = (name: string) => dims.find((dim) => dim.name === name)!;
   const rollupRows = (grain: Grain, days: Days) => {
     const rows = knex(ROLLUP_VIEWS.rows).select('period', 'value', 'value2', 'count').where({ dataset: model.dataset.key, grain, dim: plan.dim });
     if (days.from) rows.where('period', '>=', days.from);
@@ -82,7 +88,7 @@ export async function readFromRollups(
   };
   // A pair's days at the edges of the range: counted from the table, as its rollups would count them.
   const tableRows = (days: Days) => {
-    const [first, second] = plan.columns.map(ident) as [string, string];
+    const [first, second] = plan.columns.map((column) => dimOf(column).sql) as [string, string];
     const range = { from: `${days.from!}T00:00:00`, to: `${days.to!}T00:00:00` };
     return filteredRows(knex, surface, { range, equals: request.filters.equals, fields: [], order: surface.orders[0]! })
       .select(knex.raw(`${ident(model.time!.name)}::date AS period, ${first}::text AS value, ${second}::text AS value2, count(*)::bigint AS count`))
@@ -100,12 +106,10 @@ export async function readFromRollups(
     for (const edge of edges) parts.push(plan.columns.length === 2 ? tableRows(edge) : rollupRows('day', edge));
   }
 
-  const typedValue = (column: string) => {
-    const type = model.groupable.find((item) => item.name === column)!.type;
-    return `(${plan.columns.indexOf(column) === 0 ? 'value' : 'value2'})::${SQL_TYPES[type]}`;
-  };
+  const typedValue = (column: string) => `(${plan.columns.indexOf(column) === 0 ? 'value' : 'value2'})::${SQL_TYPES[dimOf(column).type]}`;
   const selects = request.groupBy.map((column) => `${typedValue(column)} AS ${ident(column)}`);
-  if (request.bucket) selects.push(periodBucketSql(request.bucket));
+  if (request.bucket === 'hour') selects.push(`${typedValue(HOUR_DIM)} AS "hour"`);
+  else if (request.bucket) selects.push(periodBucketSql(request.bucket));
   const groupCount = selects.length;
   selects.push('coalesce(sum("count"), 0)::bigint AS "count"');
   const query = knex
@@ -117,8 +121,8 @@ export async function readFromRollups(
   return (await query) as Record<string, unknown>[];
 }
 
-/** The bucket of a rollup row's `period` (its day, or its month's first day). */
-function periodBucketSql(bucket: NonNullable<AggregateRequest['bucket']>): string {
+/** The bucket of a rollup row's `period` (its day, or its month's first day); `hour` is a dimension instead. */
+function periodBucketSql(bucket: Exclude<AggregateRequest['bucket'], 'hour' | undefined>): string {
   if (bucket === 'dow') return `extract(isodow FROM period)::int AS "dow"`;
   if (bucket === 'day') return `period AS "period"`;
   return `date_trunc('${bucket}', period::timestamp)::date AS "period"`;
