@@ -123,7 +123,11 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
   // do not); with only changes to add, nothing waits.
   const dirty = (await trx.raw(`SELECT EXISTS (SELECT 1 FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ?) AS any`, [key])).rows[0].any as boolean;
   if (dirty) await trx.raw(`LOCK TABLE ${table} IN SHARE MODE`);
-  const taken = (await trx.raw(`DELETE FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ? RETURNING day`, [key])) as { rows: { day: string | null }[] };
+  // Only under the lock: days an insert marks after the check wait for the next refresh, since
+  // without it a write committed while the months are read could be counted twice.
+  const taken = dirty
+    ? ((await trx.raw(`DELETE FROM ${ROLLUP_TABLES.dirty} WHERE dataset = ? RETURNING day`, [key])) as { rows: { day: string | null }[] })
+    : { rows: [] };
   const days = taken.rows.map((row) => row.day).filter((day): day is string => day !== null);
   const nullDay = taken.rows.some((row) => row.day === null);
   await trx.raw(`CREATE TEMP TABLE ${TAKEN_CHANGES} (day date, dim text, value text, value2 text, delta bigint) ON COMMIT DROP`);

@@ -331,6 +331,38 @@ describe('the rollups follow writes', () => {
   });
 });
 
+describe('ranges at the end of the calendar', () => {
+  it('a range within December 9999 counts each row once, for one column and for a pair', async () => {
+    const crimes = datasets.find((dataset) => dataset.key === 'crimes')!;
+    const model = aggregateModel(crimes);
+    const surface = listSurface(crimes);
+    const ids = (await db.knex('data.crimes').orderBy('id').limit(4).pluck('id')) as number[];
+    await db.knex.raw(
+      `INSERT INTO data.crimes (id, date, primary_type, district, _source_id, _row_id, _updated_at)
+       SELECT id + 800000000, make_timestamp(9999, 12, (ARRAY[10, 16, 17, 25])[row_number() OVER (ORDER BY id)]::int, 12, 0, 0), primary_type, district, _source_id, _row_id || '-9999', now()
+       FROM data.crimes WHERE id = ANY(?)`,
+      [ids],
+    );
+    await refreshRollups(db, ['crimes']);
+    for (const groupBy of [['primary_type'], ['primary_type', 'district']]) {
+      const request: AggregateRequest = {
+        groupBy,
+        measures: [],
+        order: { field: 'count', descending: true },
+        limit: 10_000,
+        filters: { range: { from: '9999-12-15T00:00:00', to: '9999-12-20T00:00:00' }, equals: [] },
+      };
+      const answer = await runAggregate(db.knex, model, surface, request);
+      expect(answer.source).toBe('rollup');
+      // Two of the four rows (the 16th and the 17th) fall in the range.
+      expect(answer.data.reduce((sum, row) => sum + (row.count as number), 0)).toBe(2);
+      expectSameAnswer(answer.data, await plainGroupBy(db.knex, crimes, request), request);
+    }
+    await db.knex('data.crimes').where('id', '>', 800000000).andWhere('id', '<', 900000000).delete();
+    await refreshRollups(db, ['crimes']);
+  });
+});
+
 /** Every rollup row of the dataset equals a plain count over its table, and no other row exists (written here, apart from the refresh). */
 async function expectRollupsMatchTable(dataset: DatasetDefinition): Promise<void> {
   const model = aggregateModel(dataset);
