@@ -100,6 +100,8 @@ describe('GET /v1/{key}/aggregate', () => {
     const csv = await server.get('/v1/crimes/aggregate?group_by=domestic&order=domestic', { accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('truncated')).toBe('false');
+    // A browser saves it under a name that says what it is, as it does a list's CSV.
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="crimes-aggregate-\d{4}-\d{2}-\d{2}\.csv"$/);
     const [header, ...rows] = parseCsv(csv.text);
     expect(header).toEqual(['domestic', 'count']);
     const expected = await sql<{ domestic: boolean; count: number }>('SELECT domestic, count(*)::int AS count FROM data.crimes GROUP BY 1 ORDER BY 1 NULLS LAST');

@@ -2,6 +2,7 @@ import { aggregateModel } from '../../../core/aggregate/model.js';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import { listSurface } from '../../../core/datasets/list-surface.js';
 import { chooseFormat, csvLine, MEDIA_TYPES } from '../datasets-api/formats.js';
+import { attachment } from '../download-name.js';
 import { answerFromCache, dataVersionOf } from '../datasets-api/freshness.js';
 import type { AppDeps } from '../deps.js';
 import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
@@ -34,6 +35,7 @@ export function aggregateDataset<K extends OperationId>({ db }: AppDeps, dataset
     res.setHeader('Truncated', String(answer.truncated));
     if (format === 'json') return { data: answer.data, truncated: answer.truncated } as JsonBodyOf<K>;
     const fields = outputFieldsOf(request);
+    if (format === 'csv') res.setHeader('Content-Disposition', attachment(`${dataset.key}-aggregate`, 'csv'));
     res.type(MEDIA_TYPES[format]);
     res.send(
       format === 'csv'
