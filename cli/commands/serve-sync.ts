@@ -2,8 +2,11 @@ import type { Database } from '../../core/db/connect.js';
 import { startSyncScheduler } from '../../ingest/sync/scheduler.js';
 import { openDatabase, type CliContext } from '../context.js';
 
-/** Embedded mode reads only recent rows and writes small pages: the API shares PGlite's one connection. */
-const EMBEDDED = { backfillDays: 30, pageSize: 5_000 };
+/**
+ * Embedded mode reads only recent rows: the API shares PGlite's one connection. Pages are the
+ * sync's default (2,500 rows), small enough that the API waits little behind one write.
+ */
+const EMBEDDED = { backfillDays: 30 };
 
 /**
  * `serve --sync-every`: the sync scheduler inside the server process. It writes with the owner
