@@ -4,6 +4,7 @@
 // A loaded database is reused; one holding another row count is refused unless `reload`.
 // Callers hold `flock /work/wt/bench.lock` (see README, Benchmarks): loading takes both cores.
 import knexFactory from 'knex';
+import { aggregateModel, rollupDims } from '../core/aggregate/model.js';
 import { communityAreas } from '../core/datasets/community-areas.js';
 import { crimes } from '../core/datasets/crimes.js';
 import { zipCodes } from '../core/datasets/zip-codes.js';
@@ -91,8 +92,11 @@ export async function prepareBenchCrimes(options: { rows: number; reload?: boole
       await load(db, rows);
       log(`loaded ${rows.toLocaleString('en-US')} crimes in ${((Date.now() - began) / 1000).toFixed(0)} s`);
     }
-    // A migration that adds a rollup marks every day dirty; a database loaded before it needs the refresh.
-    const behind = (await db.knex.raw(`SELECT 1 FROM data.aggregate_dirty WHERE dataset = 'crimes' LIMIT 1`)).rows.length > 0;
+    // A migration that adds a rollup marks every day dirty, and a dimension new to the code is rolled
+    // up by the next refresh: a database loaded before either needs the refresh.
+    const dirty = (await db.knex.raw(`SELECT 1 FROM data.aggregate_dirty WHERE dataset = 'crimes' LIMIT 1`)).rows.length > 0;
+    const tracked = (await db.knex('data.aggregate_tracked').where({ dataset: 'crimes' }).first('dims')) as { dims: string[] | null } | undefined;
+    const behind = dirty || tracked?.dims?.join(',') !== rollupDims(aggregateModel(crimes)).map((dim) => dim.name).join(',');
     if (present !== rows || options.refresh || behind) {
       // The first fill is plain; a later one CONCURRENTLY, as after a sync.
       const refreshed = await refreshRollups(db, ['crimes'], { concurrently: present === rows });
