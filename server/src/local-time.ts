@@ -32,3 +32,24 @@ export function parseTimeRange(from: string | undefined, to: string | undefined)
   }
   return range;
 }
+
+/**
+ * A day (`YYYY-MM-DD`) as text that sorts in calendar order: the first month after December 9999
+ * begins 10000-01-01, which plain text comparison puts before 9999-12-01.
+ */
+export function dayOrder(day: string): string {
+  return day.padStart(11, '0');
+}
+
+/** The first day of the month of `day` (`YYYY-MM-DD`). */
+export function monthStartOnOrBefore(day: string): string {
+  return `${day.slice(0, -3)}-01`;
+}
+
+/** The first day of the month of `day` when it is a first, else of the next month. */
+export function monthStartOnOrAfter(day: string): string {
+  if (day.endsWith('-01')) return day;
+  const [year, month] = day.split('-').map(Number) as [number, number];
+  const pad = (value: number, width: number) => String(value).padStart(width, '0');
+  return month === 12 ? `${pad(year + 1, 4)}-01-01` : `${pad(year, 4)}-${pad(month + 1, 2)}-01`;
+}

@@ -5,6 +5,7 @@ import { SQL_TYPES } from '../../../core/datasets/index.js';
 import type { ListSurface } from '../../../core/datasets/list-surface.js';
 import { ident } from '../../../core/db/sql-ident.js';
 import { filteredRows } from '../datasets-api/list-query.js';
+import { dayOrder, monthStartOnOrAfter, monthStartOnOrBefore } from '../local-time.js';
 import { orderSql } from './query.js';
 import type { AggregateRequest } from './request.js';
 
@@ -51,16 +52,9 @@ interface Days {
  * (or, for a pair, from the table).
  */
 export function splitIntoMonths(range: Days): { months?: Days; edges: Days[] } {
-  const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
-  const nextMonth = (day: string) => {
-    const [year, month] = day.split('-').map(Number) as [number, number];
-    return month === 12 ? `${String(year + 1).padStart(4, '0')}-01-01` : `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-01`;
-  };
-  const start = range.from === undefined ? undefined : range.from === firstOfMonth(range.from) ? range.from : nextMonth(range.from);
-  const end = range.to === undefined ? undefined : firstOfMonth(range.to);
-  // By month number, not as text: after December 9999 comes 10000-01-01.
-  const monthNumber = (day: string) => Number(day.slice(0, -6)) * 12 + Number(day.slice(-5, -3));
-  if (start !== undefined && end !== undefined && monthNumber(start) >= monthNumber(end)) return { edges: [range] };
+  const start = range.from === undefined ? undefined : monthStartOnOrAfter(range.from);
+  const end = range.to === undefined ? undefined : monthStartOnOrBefore(range.to);
+  if (start !== undefined && end !== undefined && dayOrder(start) >= dayOrder(end)) return { edges: [range] };
   const edges: Days[] = [];
   if (range.from !== undefined && range.from !== start) edges.push({ from: range.from, to: start! });
   if (range.to !== undefined && range.to !== end) edges.push({ from: end!, to: range.to });

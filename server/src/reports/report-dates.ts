@@ -1,4 +1,4 @@
-import { parseLocalDateTime } from '../local-time.js';
+import { dayOrder, monthStartOnOrAfter, monthStartOnOrBefore, parseLocalDateTime } from '../local-time.js';
 import { HttpProblem } from '../problems.js';
 
 /** A report's `from`/`to` (`YYYY-MM-DD`, Chicago local dates, `to` exclusive), checked to be real and in order. */
@@ -9,17 +9,6 @@ export function parseDateRange(from: string | undefined, to: string | undefined)
   };
   if (range.from && range.to && range.from >= range.to) throw HttpProblem.badParameter('from', `must be before to (${from} is not before ${to})`);
   return range;
-}
-
-/** First day of the month of `day` (`YYYY-MM-DD`), or of the next month when `day` is not a first. */
-export function monthStartOnOrAfter(day: string): string {
-  if (day.endsWith('-01')) return day;
-  const [year, month] = day.split('-').map(Number) as [number, number];
-  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-}
-
-export function monthStartOnOrBefore(day: string): string {
-  return `${day.slice(0, 7)}-01`;
 }
 
 export type Grain = 'day' | 'month' | 'year';
@@ -40,15 +29,15 @@ export function nextPeriod(grain: Grain, start: string): string {
 export function coarsestPieces(from: string, to: string): { grain: Grain; start: string; end: string }[] {
   const monthStart = monthStartOnOrAfter(from);
   const monthEnd = monthStartOnOrBefore(to);
-  if (monthStart >= monthEnd) return [{ grain: 'day', start: from, end: to }];
-  const yearStart = monthStart.endsWith('-01-01') ? monthStart : `${Number(monthStart.slice(0, 4)) + 1}-01-01`;
+  if (dayOrder(monthStart) >= dayOrder(monthEnd)) return [{ grain: 'day', start: from, end: to }];
+  const yearStart = monthStart.endsWith('-01-01') ? monthStart : `${String(Number(monthStart.slice(0, 4)) + 1).padStart(4, '0')}-01-01`;
   const yearEnd = `${monthEnd.slice(0, 4)}-01-01`;
   const pieces: { grain: Grain; start: string; end: string }[] = [];
   const add = (grain: Grain, start: string, end: string) => {
-    if (start < end) pieces.push({ grain, start, end });
+    if (dayOrder(start) < dayOrder(end)) pieces.push({ grain, start, end });
   };
   add('day', from, monthStart);
-  if (yearStart < yearEnd) {
+  if (dayOrder(yearStart) < dayOrder(yearEnd)) {
     add('month', monthStart, yearStart);
     add('year', yearStart, yearEnd);
     add('month', yearEnd, monthEnd);
