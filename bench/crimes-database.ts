@@ -4,7 +4,7 @@
 // A loaded database is reused; one holding another row count is refused unless `reload`.
 // Callers hold `flock /work/wt/bench.lock` (see README, Benchmarks): loading takes both cores.
 import knexFactory from 'knex';
-import { aggregateModel, rollupDims } from '../core/aggregate/model.js';
+import { aggregateModel } from '../core/aggregate/model.js';
 import { communityAreas } from '../core/datasets/community-areas.js';
 import { crimes } from '../core/datasets/crimes.js';
 import { zipCodes } from '../core/datasets/zip-codes.js';
@@ -96,7 +96,7 @@ export async function prepareBenchCrimes(options: { rows: number; reload?: boole
     // up by the next refresh: a database loaded before either needs the refresh.
     const dirty = (await db.knex.raw(`SELECT 1 FROM data.aggregate_dirty WHERE dataset = 'crimes' LIMIT 1`)).rows.length > 0;
     const tracked = (await db.knex('data.aggregate_tracked').where({ dataset: 'crimes' }).first('dims')) as { dims: string[] | null } | undefined;
-    const behind = dirty || tracked?.dims?.join(',') !== rollupDims(aggregateModel(crimes)).map((dim) => dim.name).join(',');
+    const behind = dirty || tracked?.dims?.join(',') !== aggregateModel(crimes).dims.map((dim) => dim.name).join(',');
     if (present !== rows || options.refresh || behind) {
       // The first fill is plain; a later one CONCURRENTLY, as after a sync.
       const refreshed = await refreshRollups(db, ['crimes'], { concurrently: present === rows });

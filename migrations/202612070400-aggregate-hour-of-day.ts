@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { execAll } from '../core/db/migrate.js';
 
-// The hour of day joins the rollups' dimensions (core/aggregate/model.ts, rollupDims): counted per
+// The hour of day joins the rollups' dimensions (core/aggregate/model.ts, `dims`): counted per
 // day alone and per month with each column, so `bucket=hour` (crashes by hour of day; the
 // explorer's hour view under a filter) is read from the rollups, not from every row of the table.
 // The triggers' changes carry it as a column "@hour" beside the row's own; the refresh adds the

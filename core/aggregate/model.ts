@@ -15,6 +15,8 @@ export interface AggregateModel {
   /** `bucket` values; empty without a time column. */
   readonly buckets: readonly Bucket[];
   readonly time?: AggregateColumn;
+  /** What the rollups count by: each groupable column, then the hour of day where the time has one. */
+  readonly dims: readonly RollupDim[];
 }
 
 export interface AggregateColumn {
@@ -60,7 +62,9 @@ function buildModel(dataset: DatasetDefinition): AggregateModel {
   const time = dataset.timeColumn ? { name: dataset.timeColumn, type: typeOf(dataset.timeColumn) } : undefined;
   // A `date` column has no time of day: every hour would be 0.
   const buckets = !time ? [] : BUCKETS.filter((bucket) => bucket !== 'hour' || time.type !== 'date');
-  return { dataset, groupable, numeric, buckets, ...(time ? { time } : {}) };
+  const dims: RollupDim[] = groupable.map((column) => ({ name: column.name, type: column.type, sql: ident(column.name) }));
+  if (time && buckets.includes('hour')) dims.push({ name: HOUR_DIM, type: 'integer', sql: `extract(hour FROM ${ident(time.name)})::int` });
+  return { dataset, groupable, numeric, buckets, ...(time ? { time } : {}), dims };
 }
 
 /**
@@ -70,18 +74,12 @@ function buildModel(dataset: DatasetDefinition): AggregateModel {
  */
 export const HOUR_DIM = '@hour';
 
-/** What the rollups count by, in order: each groupable column, then the hour of day where the time has one. */
+/** A dimension the rollups count by (`AggregateModel.dims`): a groupable column, or the hour of day. */
 export interface RollupDim {
   readonly name: string;
   readonly type: ColumnType;
   /** The SQL for its value in a row of the dataset's table (or of a trigger's transition table). */
   readonly sql: string;
-}
-
-export function rollupDims(model: AggregateModel): readonly RollupDim[] {
-  const dims: RollupDim[] = model.groupable.map((column) => ({ name: column.name, type: column.type, sql: ident(column.name) }));
-  if (model.time && model.buckets.includes('hour')) dims.push({ name: HOUR_DIM, type: 'integer', sql: `extract(hour FROM ${ident(model.time.name)})::int` });
-  return dims;
 }
 
 /** The output field of a bucket: `period` for calendar buckets, else the bucket's own name. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { findDataset } from '../datasets/index.js';
 import type { Database } from '../db/connect.js';
 import { ident } from '../db/sql-ident.js';
-import { aggregateModel, rollupDims, type AggregateModel } from './model.js';
+import { aggregateModel, type AggregateModel } from './model.js';
 
 /**
  * Rollups behind `GET /v1/{key}/aggregate`: row counts per day and per month (Chicago local
@@ -117,7 +117,7 @@ async function refreshDataset(trx: Knex.Transaction, model: AggregateModel): Pro
   const dims = model.groupable.map((column) => column.name);
   // One refresh per dataset at a time.
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`lakefront.aggregate:${key}`]);
-  await trackDims(trx, model, rollupDims(model).map((dim) => dim.name));
+  await trackDims(trx, model, model.dims.map((dim) => dim.name));
   // Recomputing days from the table needs the table still while it runs: a write committed
   // between taking its changes and reading the table would count twice. Writers wait (readers
   // do not); with only changes to add, nothing waits.
@@ -251,7 +251,7 @@ async function rebuildsWhole(trx: Knex.Transaction, key: string, days: readonly 
 
 /** Inserts the day rows of `source` (the time column, then the groupable columns) in one pass with GROUPING SETS: (day, dimension) for each rollup dimension, and (day) for the total. */
 async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
-  const dims = rollupDims(model).map((dim) => dim.name);
+  const dims = model.dims.map((dim) => dim.name);
   const time = ident(model.time!.name);
   const grouped = (column: string) => `GROUPING(${ident(column)}) = 0`;
   const dimSql = dims.length ? `CASE ${dims.map((column) => `WHEN ${grouped(column)} THEN '${column}'`).join(' ')} ELSE '' END` : `''`;
@@ -268,12 +268,12 @@ async function insertDays(trx: Knex.Transaction, model: AggregateModel, source: 
 
 /** The rollup dimensions' values of a source row, named by the dimensions: `, "a", extract(hour FROM "t")::int AS "@hour"`. */
 function dimValues(model: AggregateModel): string {
-  return rollupDims(model).map((dim) => `, ${dim.sql} AS ${ident(dim.name)}`).join('');
+  return model.dims.map((dim) => `, ${dim.sql} AS ${ident(dim.name)}`).join('');
 }
 
 /** The pairs of rollup dimensions that have month rollups: every pair, in the dimensions' order, named 'a,b'. */
 export function pairDims(model: AggregateModel): { readonly dim: string; readonly columns: readonly [string, string] }[] {
-  const names = rollupDims(model).map((dim) => dim.name);
+  const names = model.dims.map((dim) => dim.name);
   return names.flatMap((first, index) => names.slice(index + 1).map((second) => ({ dim: pairDim(first, second), columns: [first, second] as const })));
 }
 
@@ -285,7 +285,7 @@ export function pairDim(first: string, second: string): string {
 async function insertPairMonths(trx: Knex.Transaction, model: AggregateModel, source: string, bindings: Knex.Value[]): Promise<void> {
   const pairs = pairDims(model);
   if (!pairs.length) return;
-  const count = rollupDims(model).length;
+  const count = model.dims.length;
   const time = ident(model.time!.name);
   const both = ([first, second]: readonly [string, string]) => `GROUPING(${ident(first)}) = 0 AND GROUPING(${ident(second)}) = 0`;
   const dimSql = `CASE ${pairs.map((pair) => `WHEN ${both(pair.columns)} THEN '${pair.dim}'`).join(' ')} END`;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { HOUR_DIM, rollupDims, type AggregateModel } from '../../../core/aggregate/model.js';
+import { HOUR_DIM, type AggregateModel } from '../../../core/aggregate/model.js';
 import { pairDim, ROLLUP_VIEWS, TOTAL_DIM, type Grain } from '../../../core/aggregate/rollups.js';
 import { SQL_TYPES } from '../../../core/datasets/index.js';
 import type { ListSurface } from '../../../core/datasets/list-surface.js';
@@ -30,7 +30,7 @@ export function rollupPlan(model: AggregateModel, request: AggregateRequest): Ro
   if (!model.time || request.measures.length || request.filters.bbox) return undefined;
   const asked = new Set([...request.groupBy, ...request.filters.equals.map((item) => item.column)]);
   if (request.bucket === 'hour') asked.add(HOUR_DIM);
-  const columns = rollupDims(model).map((dim) => dim.name).filter((name) => asked.has(name));
+  const columns = model.dims.map((dim) => dim.name).filter((name) => asked.has(name));
   if (columns.length !== asked.size || columns.length > 2) return undefined;
   const bounds = [request.filters.range.from, request.filters.range.to].filter((bound): bound is string => bound !== undefined);
   if (!bounds.every((bound) => !bound.includes('T') || MIDNIGHT.test(bound))) return undefined;
@@ -95,7 +95,7 @@ async function readRollups(
     | undefined;
   // Current, and holding the dimensions asked (a dimension new to the code is held after the next refresh).
   if (!status?.current || !plan.columns.every((column) => status.dims?.includes(column))) return undefined;
-  const dims = rollupDims(model);
+  const dims = model.dims;
   const dimOf = (name: string) => dims.find((dim) => dim.name === name)!;
   const rollupRows = (grain: Grain, days: Days) => {
     const rows = knex(ROLLUP_VIEWS.rows).select('period', 'value', 'value2', 'count').where({ dataset: model.dataset.key, grain, dim: plan.dim });
