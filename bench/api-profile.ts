@@ -21,6 +21,7 @@ import { connect } from '../core/db/connect.js';
 import { silentLogger } from '../core/log.js';
 import { listen } from '../server/src/listen.js';
 import { BENCH_DATABASE } from './crimes-database.js';
+import { processCpu } from './process-cpu.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '8' } } });
 const SECONDS = Number(args.seconds);
@@ -114,18 +115,16 @@ function summarize(file: string, requests: number): string {
 
 /** utime + stime of every PostgreSQL process, in ms, by pid. */
 function postgresCpuMs(): Map<string, number> {
-  const tick = 1000 / 100;
   const byPid = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let command: string;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!command.startsWith('postgres')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8');
     } catch {
-      // the process ended meanwhile
+      continue; // the process ended meanwhile
     }
+    const seconds = command.startsWith('postgres') ? processCpu(pid) : Number.NaN;
+    if (!Number.isNaN(seconds)) byPid.set(pid, seconds * 1000);
   }
   return byPid;
 }
@@ -137,12 +136,6 @@ function postgresCpuBetween(before: Map<string, number>, after: Map<string, numb
   return total;
 }
 
-/** utime + stime of one process, in ms. */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function profileUnderLoad(kind: 'api' | 'bare', path: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'lakefront-profile-'));
@@ -159,9 +152,9 @@ async function profileUnderLoad(kind: 'api' | 'bare', path: string): Promise<str
     await autocannon({ url, connections: CONNECTIONS, duration: 10 });
     child.kill('SIGUSR2');
     const pgBefore = postgresCpuMs();
-    const apiBefore = processCpuMs(child.pid!);
+    const apiBefore = 1000 * processCpu(child.pid!);
     const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-    const apiMs = processCpuMs(child.pid!) - apiBefore;
+    const apiMs = 1000 * processCpu(child.pid!) - apiBefore;
     const pgMs = postgresCpuBetween(pgBefore, postgresCpuMs());
     const requests = result.requests.total;
     await new Promise<void>((resolve) => {
