@@ -53,8 +53,12 @@ export function registerOperations(app: Express, handlers: Handlers, options: { 
       if (body === RESPONDED || res.headersSent) return;
       if (!(body instanceof JsonText)) res.json(body);
       else if (options.validateResponses) res.json(JSON.parse(body.text));
-      // Content-Length set here: the compression layer sends headers before Node could add it (it drops it when it compresses).
-      else res.setHeader('Content-Type', 'application/json; charset=utf-8').setHeader('Content-Length', Buffer.byteLength(body.text)).end(body.text);
+      else {
+        // Encoded once, for its length and for the socket. Content-Length is set here: the
+        // compression layer sends headers before Node could add it (it drops it when it compresses).
+        const bytes = Buffer.from(body.text);
+        res.setHeader('Content-Type', 'application/json; charset=utf-8').setHeader('Content-Length', bytes.length).end(bytes);
+      }
     });
   }
 }
