@@ -15,10 +15,23 @@ const COMPRESSIBLE = /json|csv|ndjson|javascript|text\/|svg/i;
  * and gzip level 6 (measured in README "Compression").
  */
 export function compressResponses(): RequestHandler {
-  return compression({
+  const compress = compression({
     threshold: COMPRESSION_THRESHOLD_BYTES,
     level: 6,
     brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
     filter: (_req, res) => COMPRESSIBLE.test(String(res.getHeader('Content-Type') ?? '')),
   });
+  // A client that accepts no encoding (most scripts and load generators) gets the body as it is:
+  // the compression layer would still wrap write, end and the headers of each of its responses,
+  // then decide not to compress. The Vary it would have added is added here, on every response,
+  // so a cache keeps the identity and compressed variants apart.
+  return (req, res, next) => {
+    const accepted = req.headers['accept-encoding'];
+    if (accepted === undefined || accepted === '' || accepted === 'identity') {
+      res.vary('Accept-Encoding');
+      next();
+      return;
+    }
+    compress(req, res, next);
+  };
 }
