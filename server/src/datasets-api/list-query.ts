@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { runSelect } from '../../../core/db/run-select.js';
 import { ident } from '../../../core/db/sql-ident.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseTimeRange } from '../local-time.js';
@@ -171,7 +172,7 @@ async function readKeysetPage(
     segment(rows);
     orderRows(rows, order);
     // A loop, not push(...rows): spreading thousands of rows as arguments overflows the stack.
-    for (const row of (await rows.limit(limit + 1 - page.length)) as Record<string, unknown>[]) page.push(row);
+    for (const row of await runSelect(knex, rows.limit(limit + 1 - page.length))) page.push(row);
     if (page.length > limit) break;
   }
   const hasMore = page.length > limit;
