@@ -20,12 +20,26 @@ function expectProblem(response: { status: number; headers: Headers; body: any }
 }
 
 describe('security headers', () => {
-  it('sends helmet headers on API responses', async () => {
-    const { headers } = await server.request('/v1/datasets');
+  it.each(['/v1/datasets', '/v1/crimes?limit=1', '/v1/no-such-dataset'])('sends the API security headers on %s', async (path) => {
+    const { headers } = await server.request(path);
+    expect(headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(headers.get('x-content-type-options')).toBe('nosniff');
-    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(headers.get('x-frame-options')).toBe('DENY');
     expect(headers.get('strict-transport-security')).toMatch(/max-age=/);
+    expect(headers.get('referrer-policy')).toBe('no-referrer');
     expect(headers.get('x-powered-by')).toBeNull();
+    expect(headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    // Headers that only mean something to an HTML document are left off data.
+    expect(headers.get('x-dns-prefetch-control')).toBeNull();
+    expect(headers.get('x-xss-protection')).toBeNull();
+  });
+
+  it.each(['/explore', '/docs/'])('sends helmet headers on the page %s', async (path) => {
+    const { headers } = await server.request(path);
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(headers.get('cross-origin-resource-policy')).toBe('cross-origin');
   });
 
