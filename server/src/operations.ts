@@ -37,30 +37,55 @@ export type Handler<K extends OperationId> = (context: OperationContext<K>) => P
 /** One handler per operation in the spec: a new operation without a handler fails `tsc`. */
 export type Handlers = { readonly [K in OperationId]: Handler<K> };
 
+/**
+ * Mounts one handler per operation. A GET on a spec path written exactly as the spec writes it
+ * (every client the SDK and the docs produce) is dispatched from one Map lookup; anything else
+ * (another letter case, a trailing slash) goes through Express's routes for the same handlers,
+ * as before. Express tries its route layers one by one, a regular expression each, and the
+ * dataset routes sit behind a dozen others.
+ */
 export function registerOperations(app: Express, handlers: Handlers, options: { validateResponses: boolean }): void {
+  const exact = new Map<string, (req: Request, res: Response) => Promise<void>>();
+  const routes: [string, 'get', (req: Request, res: Response) => Promise<void>][] = [];
   for (const operation of specOperations()) {
     const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
     if (!handler) throw new Error(`no handler for operation ${operation.operationId}`);
-    const route = operation.path.replace(/\{([^}]+)\}/g, ':$1');
-    const method = operation.method as 'get';
-    app[method](route, async (req, res) => {
-      const body = await handler({
-        query: readQuery(req, operation.parameters) as never,
-        path: req.params as never,
-        req,
-        res,
+    const serve = operationServer(handler, operation.parameters, options);
+    if (operation.method === 'get' && !operation.path.includes('{')) {
+      exact.set(operation.path, async (req, res) => {
+        // What the metrics label the request with (middleware/metrics.ts), as Express's req.route would.
+        res.locals.route = operation.path;
+        await serve(req, res);
       });
-      if (body === RESPONDED || res.headersSent) return;
-      if (!(body instanceof JsonText)) res.json(body);
-      else if (options.validateResponses) res.json(JSON.parse(body.text));
-      else {
-        // Encoded once, for its length and for the socket. Content-Length is set here: the
-        // compression layer sends headers before Node could add it (it drops it when it compresses).
-        const bytes = Buffer.from(body.text);
-        res.setHeader('Content-Type', 'application/json; charset=utf-8').setHeader('Content-Length', bytes.length).end(bytes);
-      }
-    });
+    }
+    routes.push([operation.path.replace(/\{([^}]+)\}/g, ':$1'), operation.method as 'get', serve]);
   }
+  app.use((req, res, next) => {
+    const serve = req.method === 'GET' ? exact.get(req.path) : undefined;
+    if (serve) serve(req, res).catch(next);
+    else next();
+  });
+  for (const [route, method, serve] of routes) app[method](route, serve);
+}
+
+function operationServer(handler: Handler<OperationId>, parameters: readonly ParameterObject[], options: { validateResponses: boolean }) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const body = await handler({
+      query: readQuery(req, parameters) as never,
+      path: req.params as never,
+      req,
+      res,
+    });
+    if (body === RESPONDED || res.headersSent) return;
+    if (!(body instanceof JsonText)) res.json(body);
+    else if (options.validateResponses) res.json(JSON.parse(body.text));
+    else {
+      // Encoded once, for its length and for the socket. Content-Length is set here: the
+      // compression layer sends headers before Node could add it (it drops it when it compresses).
+      const bytes = Buffer.from(body.text);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8').setHeader('Content-Length', bytes.length).end(bytes);
+    }
+  };
 }
 
 /**

@@ -67,7 +67,8 @@ export function createHttpMetrics(db: Database): HttpMetrics {
       // The route template, never the raw URL: raw paths would make one series per request.
       // Requests refused by the validator never reach a route; it still knows the template.
       const validated = (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute;
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : (validated ?? 'unmatched');
+      const dispatched = res.locals.route as string | undefined; // operations.ts, for exact spec paths
+      const route = dispatched ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : (validated ?? 'unmatched'));
       const series = seriesOf(method, route, res.statusCode);
       series.requests.inc();
       series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
