@@ -19,11 +19,13 @@ interface PoolingClient {
  * size, its session settings (time zone, statement_timeout) and the cancellation of abandoned
  * requests (server/src/middleware/abandoned-work.ts wraps acquire and release) apply unchanged,
  * and the `query` event is still emitted for whoever listens (tests, bench:api-profile).
- * PGlite's knex client has no such connection; there the builder runs as usual.
+ * PGlite's knex client has no such connection, nor has a transaction a pool; there the builder
+ * runs as usual.
  */
 export async function runSelect(knex: Knex, builder: Knex.QueryBuilder): Promise<Record<string, unknown>[]> {
   const client = knex.client as unknown as PoolingClient;
-  if (client.config.client !== 'pg') return (await builder) as Record<string, unknown>[];
+  // A transaction holds its one connection: the builder runs on it, as usual.
+  if (client.config.client !== 'pg' || knex.isTransaction) return (await builder) as Record<string, unknown>[];
   const { sql, bindings } = builder.toSQL().toNative();
   const connection = await client.acquireConnection();
   try {

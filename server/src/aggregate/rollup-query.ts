@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runSelect } from '../../../core/db/run-select.js';
 import { HOUR_DIM, type AggregateModel } from '../../../core/aggregate/model.js';
 import { pairDim, ROLLUP_VIEWS, TOTAL_DIM, type Grain } from '../../../core/aggregate/rollups.js';
 import { SQL_TYPES } from '../../../core/datasets/index.js';
@@ -90,9 +91,10 @@ async function readRollups(
   days: Days,
   split: { months?: Days | undefined; edges: Days[] },
 ): Promise<Record<string, unknown>[] | undefined> {
-  const status = (await knex(ROLLUP_VIEWS.status).where({ dataset: model.dataset.key }).first('current', 'dims')) as
-    | { current: boolean; dims: string[] | null }
-    | undefined;
+  const [status] = (await runSelect(knex, knex(ROLLUP_VIEWS.status).where({ dataset: model.dataset.key }).select('current', 'dims').limit(1))) as {
+    current: boolean;
+    dims: string[] | null;
+  }[];
   // Current, and holding the dimensions asked (a dimension new to the code is held after the next refresh).
   if (!status?.current || !plan.columns.every((column) => status.dims?.includes(column))) return undefined;
   const dims = model.dims;
@@ -130,7 +132,7 @@ async function readRollups(
   for (const { column, values } of request.filters.equals) query.whereIn(knex.raw(typedValue(column)) as never, values as never[]);
   if (groupCount) query.groupByRaw(Array.from({ length: groupCount }, (_, index) => String(index + 1)).join(', '));
   query.orderByRaw(orderSql(request)).limit(request.limit + 1);
-  return (await query) as Record<string, unknown>[];
+  return runSelect(knex, query);
 }
 
 /** The bucket of a rollup row's `period` (its day, or its month's first day); `hour` is a dimension instead. */

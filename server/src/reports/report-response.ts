@@ -1,3 +1,4 @@
+import { runSelect } from '../../../core/db/run-select.js';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { findDataset } from '../../../core/datasets/index.js';
@@ -53,7 +54,7 @@ export async function reportBody<K extends OperationId>(
   format: ReportFormat,
   rows: Knex.QueryBuilder,
 ): Promise<JsonText<K> | typeof RESPONDED> {
-  const [data, missing] = await Promise.all([rows as Promise<Record<string, unknown>[]>, missingInputs(db.knex, shape.inputs)]);
+  const [data, missing] = await Promise.all([runSelect(db.knex, rows), missingInputs(db.knex, shape.inputs)]);
   if (format === 'csv') {
     res.type(MEDIA_TYPES.csv).setHeader('Content-Disposition', attachment(shape.name, 'csv'));
     res.send(csvLine(shape.columns) + data.map((row) => csvLine(shape.columns.map((column) => row[column]))).join(''));
