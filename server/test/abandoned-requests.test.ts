@@ -68,4 +68,27 @@ describe.skipIf(!onPostgres)('abandoned requests on real PostgreSQL', () => {
     expect(page.status).toBe(200);
     expect(page.body.data).toHaveLength(2);
   }, 30_000);
+
+  it('a client that leaves during a read other requests share (the data version) fails none of them', async () => {
+    // The data version is read once a second and shared by every request of that second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const trx = await locker.transaction();
+    await trx.raw('LOCK TABLE lakefront.data_version IN ACCESS EXCLUSIVE MODE');
+    const leaving = fetch(`${server.url}/v1/crimes?limit=1`, { signal: AbortSignal.timeout(1_000) }).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    );
+    expect(await until(async () => (await waitingOnLock()) === 1, 5_000)).toBe(true);
+    const staying = Array.from({ length: 3 }, () => fetch(`${server.url}/v1/crimes?limit=2`, { signal: AbortSignal.timeout(10_000) }));
+    expect(await leaving).toBe('TimeoutError');
+    // Time for a cancel of the shared read to land, had the leaving client's departure sent one.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await trx.commit();
+    const answers = await Promise.all(staying.map(async (response) => [(await response).status, (((await (await response).json()) as { data?: unknown[] }).data ?? []).length]));
+    expect(answers).toEqual([
+      [200, 2],
+      [200, 2],
+      [200, 2],
+    ]);
+  }, 30_000);
 });

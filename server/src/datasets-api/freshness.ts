@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { sharedWork } from '../middleware/abandoned-work.js';
 
 /** Responses may be reused for a minute; a write changes the validators, so revalidation is cheap. */
 const CACHE_CONTROL = 'public, max-age=60';
@@ -28,7 +29,7 @@ export function dataVersionOf(knex: Knex, keys: readonly string[]): Promise<Data
   const key = keys.join(',');
   const cached = cache.get(key);
   if (cached && cached.until > Date.now()) return cached.at;
-  const at = readDataVersion(knex, keys);
+  const at = sharedWork(() => readDataVersion(knex, keys));
   cache.set(key, { at, until: Date.now() + DATA_VERSION_REUSE_MS });
   // A failed read is not reused.
   at.catch(() => cache.delete(key));

@@ -1,3 +1,4 @@
+import { sharedWork } from '../middleware/abandoned-work.js';
 import { runSelect } from '../../../core/db/run-select.js';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
@@ -76,7 +77,10 @@ function missingInputs(knex: Knex, inputs: readonly string[]): Promise<string[]>
   if (cached && cached.until > Date.now()) return cached.missing;
   const tables = inputs.map((input) => findDataset(input)!.table);
   const probes = tables.map((table, index) => `EXISTS (SELECT 1 FROM api.${table}) AS "${index}"`).join(', ');
-  const missing = knex.raw(`SELECT ${probes}`).then(({ rows }: { rows: Record<string, boolean>[] }) => inputs.filter((_input, index) => !rows[0]![String(index)]));
+  // Started (`then`) inside sharedWork: a knex query runs when it is first awaited.
+  const missing = sharedWork(() =>
+    knex.raw(`SELECT ${probes}`).then(({ rows }: { rows: Record<string, boolean>[] }) => inputs.filter((_input, index) => !rows[0]![String(index)])),
+  );
   cache.set(key, { missing, until: Date.now() + INPUTS_REUSE_MS });
   missing.catch(() => cache.delete(key));
   return missing;
