@@ -6,7 +6,8 @@
 // against the API, a bare node:http + pg handler serving the list's SQL and a peer (Platformatic
 // DB, bench/peer/, installed on demand) serving the same table with the same filter, order and
 // page size: closed loop at each connection count in alternating rounds, then open loop at half
-// the bare handler's throughput. A loaded database is reused unless --reload; its rollups are
+// the bare handler's throughput (bench/open-loop.ts: evenly spaced requests), the bare handler
+// included. A loaded database is reused unless --reload; its rollups are
 // refreshed after a load or with --refresh.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import autocannon from 'autocannon';
 import { connect } from '../core/db/connect.js';
 import { encodeCursor } from '../server/src/cursor.js';
 import { checkSameRows, installPeer, peerListPath, startPeer } from './api-peer.js';
+import { openLoop } from './open-loop.js';
 import { SERVER_NODE_FLAGS, startTarget as startBenchTarget } from './api-target.js';
 import { log, prepareBenchCrimes } from './crimes-database.js';
 
@@ -56,16 +58,14 @@ interface Load {
   duration?: number;
   warmup?: number;
   connections?: number;
-  /** Open loop: requests per second across all connections, whatever the answers' speed. */
-  overallRate?: number;
 }
 
-async function measure(name: string, url: string, { duration = DURATION, warmup = WARMUP, connections = CONNECTIONS, overallRate }: Load = {}): Promise<Measured> {
+async function measure(name: string, url: string, { duration = DURATION, warmup = WARMUP, connections = CONNECTIONS }: Load = {}): Promise<Measured> {
   // The warm-up fills caches and pools and lets V8 finish optimizing: the API has far more code to
   // compile than the bare handler, and a 2 s warm-up left its first measured seconds slower
   // (p99 76-82 ms against 60-61 ms after 15 s, same machine, same code).
-  if (warmup > 0) await autocannon({ url, connections, duration: warmup, ...(overallRate ? { overallRate } : {}) });
-  const result = await autocannon({ url, connections, duration, ...(overallRate ? { overallRate } : {}) });
+  if (warmup > 0) await autocannon({ url, connections, duration: warmup });
+  const result = await autocannon({ url, connections, duration });
   const measured = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
   // Which statuses the non-2xx answers had (autocannon counts them, by status code), and the socket errors.
   const statuses = Object.entries((result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
@@ -171,6 +171,7 @@ function combine(runs: readonly Measured[]): Measured {
   };
 }
 
+const round = (ms: number) => Math.round(ms * 10) / 10;
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 if (WITH_PEER) installPeer(log);
@@ -209,14 +210,19 @@ try {
   closed.push(await measure('API /healthz (no database, for reference)', `${api.url}/healthz`, { duration: DURATION / 2 }));
 
   // Open loop at half the bare handler's best closed-loop throughput: requests are sent at that
-  // rate whatever the answers' speed, so latency is the service's, not 32 queued clients'. Enough
-  // connections that the rate, not the connections, bounds what is in flight.
+  // rate, evenly spaced, whatever the answers' speed (bench/open-loop.ts), so latency is the
+  // service's, not 32 queued clients'. The bare handler gets the same load: the latency this
+  // machine gives the list's SQL with no API around it.
   offeredRate = Math.round(0.5 * Math.max(...lists.map((rounds) => median(rounds.runs[1]!.map((run) => run.rps)))));
-  for (const [name, path] of targets) {
-    open.push(await measure(`API ${name}, open loop at ${offeredRate} req/s`, api.url + path, { duration: DURATION / 2, warmup: 2, connections: 64, overallRate: offeredRate }));
+  const openTargets: [string, string][] = [...targets.map(([name, path]): [string, string] => [`API ${name}`, api.url + path]), ['bare node:http + pg list', bare.url + listQuery]];
+  for (const [name, url] of openTargets) {
+    await openLoop(url, { rate: offeredRate, seconds: 3 });
+    const result = await openLoop(url, { rate: offeredRate, seconds: DURATION / 2 });
+    const failed = Object.values(result.failures).reduce((sum, count) => sum + count, 0);
+    const measured = { name: `${name}, open loop at ${offeredRate} req/s`, rps: result.rps, p50: round(result.p50), p99: round(result.p99), errors: failed };
+    log(`${measured.name}: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms${failed ? `, failed: ${JSON.stringify(result.failures)}` : ''}`);
+    open.push(measured);
   }
-  // The same load on the bare handler: the latency this machine gives the list's SQL with no API around it.
-  open.push(await measure(`bare node:http + pg list, open loop at ${offeredRate} req/s`, bare.url + listQuery, { duration: DURATION / 2, warmup: 2, connections: 64, overallRate: offeredRate }));
 } finally {
   api.child.kill();
   bare.child.kill();
@@ -241,7 +247,7 @@ for (const rounds of lists) {
 }
 process.stdout.write(`\nOther targets, closed loop, ${CONNECTIONS} connections x ${DURATION} s after a ${WARMUP} s warm-up\n\n| target | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n`);
 for (const measured of closed) process.stdout.write(row(measured));
-process.stdout.write(`\nOpen loop at ${offeredRate} req/s (half the bare handler's best median), ${DURATION / 2} s each\n\n| target | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n`);
+process.stdout.write(`\nOpen loop at ${offeredRate} req/s (half the bare handler's best median), evenly spaced, ${DURATION / 2} s each after 3 s at the same rate\n\n| target | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n`);
 for (const measured of open) process.stdout.write(row(measured));
 const worst = (from: number, to: number) => Math.max(...open.slice(from, to).map((measured) => measured.p99));
 process.stdout.write(`\nopen loop: list p99 ${worst(0, 2)} ms (target < 20; the bare handler's ${worst(5, 6)} ms at the same rate), report and aggregate p99 ${worst(2, 5)} ms (target < 50)\n`);
