@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 interface PooledPgConnection {
-  query(config: { text: string; values: readonly unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+  query(config: { text: string; values: readonly unknown[] }, callback: (error: Error | null, result: { rows: Record<string, unknown>[] }) => void): void;
 }
 
 interface PoolingClient {
@@ -30,7 +30,13 @@ export async function runSelect(knex: Knex, builder: Knex.QueryBuilder): Promise
   const connection = await client.acquireConnection();
   try {
     if (knex.listenerCount('query') > 0) knex.emit('query', { sql, bindings, method: 'select' });
-    return (await connection.query({ text: sql, values: bindings })).rows;
+    // With a callback, as knex's runner calls it. Without one, node-postgres wraps the query in
+    // promises made before it runs; at load, young-generation collections then found each page's
+    // row strings still referenced and promoted all of them to the old generation (2.4 MB a
+    // scavenge, 8-10 ms pauses instead of 2.5), where only a full collection frees them.
+    return await new Promise<Record<string, unknown>[]>((resolve, reject) =>
+      connection.query({ text: sql, values: bindings }, (error, result) => (error ? reject(error) : resolve(result.rows))),
+    );
   } finally {
     await client.releaseConnection(connection);
   }
