@@ -3,6 +3,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import type { Database } from '../../../core/db/connect.js';
 import { HttpProblem } from '../problems.js';
+import { whenClosed } from './when-closed.js';
 
 /** The database work of one request: the pool connections it holds right now. */
 interface RequestWork {
@@ -46,7 +47,7 @@ export function cancelAbandonedWork(db: Database): RequestHandler {
   if (db.backend === 'postgres') trackConnections(db.knex);
   return (_req, res, next) => {
     const work: RequestWork = { abandoned: false, held: new Set() };
-    res.once('close', () => {
+    whenClosed(res, () => {
       if (res.writableFinished) return;
       work.abandoned = true;
       res.locals.abandoned = true;

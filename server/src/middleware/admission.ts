@@ -4,6 +4,7 @@ import { HttpProblem } from '../problems.js';
 import { queryParamsOf } from '../query-params.js';
 import { isExportRequest, type Slots } from './export-slots.js';
 import { isHead } from './security.js';
+import { whenClosed } from './when-closed.js';
 
 /** A page above this many rows is a heavy request (as are GeoJSON pages). */
 export const HEAVY_PAGE_ROWS = 1_000;
@@ -60,7 +61,7 @@ export function heavySlots(slots: Slots, waitMs = HEAVY_WAIT_MS, maxWaiting = HE
     }
     let gone = false;
     const abandoned = (cancel: () => void) =>
-      res.once('close', () => {
+      whenClosed(res, () => {
         gone = true;
         cancel();
       });
@@ -74,7 +75,7 @@ export function heavySlots(slots: Slots, waitMs = HEAVY_WAIT_MS, maxWaiting = HE
         next(new HttpProblem(503, 'Service Unavailable', `${slots.capacity} large pages (over ${HEAVY_PAGE_ROWS} rows, or GeoJSON) are already being served. Retry shortly, or ask for smaller pages.`));
         return;
       }
-      res.once('close', release);
+      whenClosed(res, release);
       next();
     });
   };
@@ -129,7 +130,7 @@ export function rowBudget(rowsPerMinute: number, now: () => number = Date.now): 
     }
     // Held while the request runs, so concurrent requests cannot each spend the same rows.
     bucket.tokens -= asked;
-    res.once('close', () => {
+    whenClosed(res, () => {
       const served = (res.locals[ROWS_SERVED] as number | undefined) ?? 0;
       const current = buckets.get(client) ?? bucket;
       refill(current, now());

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../problems.js';
 import { queryParamsOf } from '../query-params.js';
 import { isHead } from './security.js';
+import { whenClosed } from './when-closed.js';
 
 /** Formats that stream a whole result set (see the list endpoints' `format` parameter). */
 const STREAMED_FORMATS = new Set(['csv', 'ndjson']);
@@ -97,7 +98,7 @@ export function exportSlots(slots: Slots): RequestHandler {
       next(new HttpProblem(503, 'Service Unavailable', `${slots.capacity} exports are already running. Retry shortly.`));
       return;
     }
-    res.once('close', release);
+    whenClosed(res, release);
     next();
   };
 }

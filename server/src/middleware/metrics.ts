@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { processRegistry } from '../../../core/metrics.js';
 import type { Database } from '../../../core/db/connect.js';
+import { whenClosed } from './when-closed.js';
 
 export interface HttpMetrics {
   /** Counts and times every response by method, route template and status. */
@@ -60,10 +61,7 @@ export function createHttpMetrics(db: Database): HttpMetrics {
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     const method = req.method;
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
+    whenClosed(res, () => {
       // The route template, never the raw URL: raw paths would make one series per request.
       // Requests refused by the validator never reach a route; it still knows the template.
       const validated = (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute;
@@ -72,9 +70,7 @@ export function createHttpMetrics(db: Database): HttpMetrics {
       const series = seriesOf(method, route, res.statusCode);
       series.requests.inc();
       series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 

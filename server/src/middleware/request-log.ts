@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../../core/log.js';
+import { whenClosed } from './when-closed.js';
 
 /** An incoming id is echoed only when it is short and plain; anything else gets a fresh UUID. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,10 +25,7 @@ export function requestLog(log: Logger): RequestHandler {
     res.setHeader('X-Request-Id', id);
     // Read now: the router rewrites req.url while it dispatches.
     const { method, originalUrl: url } = req;
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
+    whenClosed(res, () => {
       const status = res.statusCode;
       const complete = res.writableFinished;
       const level = status >= 500 || !complete ? 'error' : status >= 400 ? 'warn' : 'info';
@@ -36,9 +34,7 @@ export function requestLog(log: Logger): RequestHandler {
         { req: { id, method, url, remoteAddress: req.socket.remoteAddress }, res: { statusCode: status }, responseTime: Math.round(performance.now() - started) },
         complete ? 'request completed' : 'request aborted',
       );
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    });
     next();
   };
 }

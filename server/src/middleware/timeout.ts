@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem } from '../problems.js';
+import { whenClosed } from './when-closed.js';
 
 /**
  * A request that has not begun its response after `ms` gets a 503 problem instead of a hung
@@ -14,8 +15,7 @@ export function requestTimeout(ms: number, renderProblem: ErrorRequestHandler): 
       renderProblem(problem, req, res, () => undefined);
     }, ms);
     timer.unref();
-    res.once('close', () => clearTimeout(timer));
-    res.once('finish', () => clearTimeout(timer));
+    whenClosed(res, () => clearTimeout(timer));
     next();
   };
 }
