@@ -9,15 +9,16 @@ import { mountExplorer } from './explorer.js';
 import { createHandlers } from './handlers/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { exportSlots, Slots } from './middleware/export-slots.js';
+import { inOrder } from './middleware/in-order.js';
 import { createHttpMetrics } from './middleware/metrics.js';
 import { rejectNulInQuery } from './middleware/query-hygiene.js';
 import { canonicalQuery } from './middleware/query-shape.js';
 import { rateLimitPerClient } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
-import { validateAgainstSpec } from './middleware/spec-validation.js';
+import { plainlyValidRequests, validateAgainstSpec } from './middleware/spec-validation.js';
 import { requestTimeout } from './middleware/timeout.js';
-import { registerOperations } from './operations.js';
+import { fastLane, mountOperations, operationServers } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec, specOperations } from './spec.js';
 
@@ -40,24 +41,39 @@ export function createApp(deps: AppDeps): Express {
   if (limits.trustProxyHops > 0) app.set('trust proxy', limits.trustProxyHops);
   const renderProblem = problemHandler(deps.log);
   const metrics = createHttpMetrics(deps.db);
-  app.use(requestLog(deps.log));
-  app.use(cancelAbandonedWork(deps.db));
-  app.use(compressResponses());
-  app.use(metrics.middleware);
-  app.use(securityHeaders());
-  app.use(corsForReads(limits.corsOrigins));
-  app.use(readOnlyMethods);
+  // Each group runs as one router layer (middleware/in-order.ts).
+  app.use(
+    inOrder(
+      requestLog(deps.log),
+      cancelAbandonedWork(deps.db),
+      compressResponses(),
+      metrics.middleware,
+      securityHeaders(),
+      corsForReads(limits.corsOrigins),
+      readOnlyMethods,
+    ),
+  );
   if (limits.metrics) app.get('/metrics', metrics.endpoint);
-  if (limits.rateLimitPerMinute > 0) app.use(rateLimitPerClient(limits.rateLimitPerMinute));
-  app.use(requestTimeout(limits.requestTimeoutMs, renderProblem));
-  // The query is made canonical before anything reads it (the export bound reads `format`).
-  app.use(rejectNulInQuery);
-  app.use(canonicalQuery(OPERATIONS));
-  app.use(exportSlots(new Slots(limits.maxConcurrentExports)));
-  // Admission by cost (middleware/admission.ts): a bound on heavy pages, then a per-client row
-  // budget (charged only for what is admitted).
-  app.use(heavySlots(new Slots(limits.maxConcurrentHeavy)));
-  if (limits.rowsPerMinute > 0) app.use(rowBudget(limits.rowsPerMinute));
+  app.use(
+    inOrder(
+      ...(limits.rateLimitPerMinute > 0 ? [rateLimitPerClient(limits.rateLimitPerMinute)] : []),
+      requestTimeout(limits.requestTimeoutMs, renderProblem),
+      // The query is made canonical before anything reads it (the export bound reads `format`).
+      rejectNulInQuery,
+      canonicalQuery(OPERATIONS),
+      exportSlots(new Slots(limits.maxConcurrentExports)),
+      // Admission by cost (middleware/admission.ts): a bound on heavy pages, then a per-client row
+      // budget (charged only for what is admitted).
+      heavySlots(new Slots(limits.maxConcurrentHeavy)),
+      ...(limits.rowsPerMinute > 0 ? [rowBudget(limits.rowsPerMinute)] : []),
+    ),
+  );
+
+  const servers = operationServers(createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
+  // Plainly valid calls of the spec's operations are served from here (operations.ts, fastLane).
+  // When responses are validated (tests), every request goes through express-openapi-validator,
+  // whose response check hooks into each one.
+  if (!deps.validateResponses) app.use(fastLane(servers, plainlyValidRequests(OPERATIONS)));
 
   app.get('/', (_req, res) => {
     res.redirect(302, HOME_PAGE);
@@ -84,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
   // (middleware/spec-validation.ts). When responses are validated (tests), every request goes
   // through express-openapi-validator, whose response check hooks into each one.
   app.use(deps.validateResponses ? validator : validateAgainstSpec(OPERATIONS, validator));
-  registerOperations(app, createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
+  mountOperations(app, servers);
 
   app.use(notFound);
   app.use(renderProblem);

@@ -1,4 +1,4 @@
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { operations } from './generated/api.js';
 import { queryParamsOf } from './query-params.js';
 import { specOperations, type ParameterObject, type SchemaObject } from './spec.js';
@@ -37,16 +37,18 @@ export type Handler<K extends OperationId> = (context: OperationContext<K>) => P
 /** One handler per operation in the spec: a new operation without a handler fails `tsc`. */
 export type Handlers = { readonly [K in OperationId]: Handler<K> };
 
-/**
- * Mounts one handler per operation. A GET on a spec path written exactly as the spec writes it
- * (every client the SDK and the docs produce) is dispatched from one Map lookup; anything else
- * (another letter case, a trailing slash) goes through Express's routes for the same handlers,
- * as before. Express tries its route layers one by one, a regular expression each, and the
- * dataset routes sit behind a dozen others.
- */
-export function registerOperations(app: Express, handlers: Handlers, options: { validateResponses: boolean }): void {
-  const exact = new Map<string, (req: Request, res: Response) => Promise<void>>();
-  const routes: [string, 'get', (req: Request, res: Response) => Promise<void>][] = [];
+type Serve = (req: Request, res: Response) => Promise<void>;
+
+/** Every operation's server, by exact spec path (GETs without path parameters) and as Express routes. */
+export interface OperationServers {
+  readonly exact: ReadonlyMap<string, Serve>;
+  readonly routes: readonly [route: string, method: 'get', serve: Serve][];
+}
+
+/** One server per operation in the spec, each running its handler. */
+export function operationServers(handlers: Handlers, options: { validateResponses: boolean }): OperationServers {
+  const exact = new Map<string, Serve>();
+  const routes: [string, 'get', Serve][] = [];
   for (const operation of specOperations()) {
     const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
     if (!handler) throw new Error(`no handler for operation ${operation.operationId}`);
@@ -60,12 +62,36 @@ export function registerOperations(app: Express, handlers: Handlers, options: { 
     }
     routes.push([operation.path.replace(/\{([^}]+)\}/g, ':$1'), operation.method as 'get', serve]);
   }
+  return { exact, routes };
+}
+
+/**
+ * The fast lane: a GET on a spec path written exactly as the spec writes it (every client the SDK
+ * and the docs produce), whose query is plainly valid (middleware/spec-validation.ts), goes
+ * straight to its operation from one Map lookup. Everything else goes on to the pages, the full
+ * validator and Express's routes (mountOperations). Express tries its layers one by one, and a
+ * dataset request sat behind the pages' routes, the validator's layer and a dozen others.
+ */
+export function fastLane(servers: OperationServers, plainlyValid: (req: Request) => boolean): RequestHandler {
+  return (req, res, next) => {
+    const serve = req.method === 'GET' ? servers.exact.get(req.path) : undefined;
+    if (serve && plainlyValid(req)) serve(req, res).catch(next);
+    else next();
+  };
+}
+
+/**
+ * Mounts the operations behind the full validator: exact spec paths from one Map lookup, and any
+ * other spelling (another letter case, a trailing slash) through Express's routes for the same
+ * handlers.
+ */
+export function mountOperations(app: Express, servers: OperationServers): void {
   app.use((req, res, next) => {
-    const serve = req.method === 'GET' ? exact.get(req.path) : undefined;
+    const serve = req.method === 'GET' ? servers.exact.get(req.path) : undefined;
     if (serve) serve(req, res).catch(next);
     else next();
   });
-  for (const [route, method, serve] of routes) app[method](route, serve);
+  for (const [route, method, serve] of servers.routes) app[method](route, serve);
 }
 
 function operationServer(handler: Handler<OperationId>, parameters: readonly ParameterObject[], options: { validateResponses: boolean }) {
