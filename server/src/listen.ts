@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
+import { expressBornServerOptions } from './express-born.js';
 import { answerClientError } from './middleware/client-error.js';
 
 export interface RunningServer {
@@ -20,7 +21,8 @@ export interface RunningServer {
 /** The single place that opens a port. Port 0 picks a free one (tests, examples). */
 export async function listen(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const app = createApp(deps);
-  const server = app.listen(port, host);
+  const server = createServer(expressBornServerOptions(app), app);
+  server.listen(port, host);
   // A client gets its whole request in 10 s or is cut off: slow-header (slowloris) clients
   // cannot hold sockets open. The response side is bounded by the app's request timeout.
   server.headersTimeout = 10_000;
