@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { runSelect } from '../../../core/db/run-select.js';
+import { runShapedSelect } from '../../../core/db/run-select.js';
 import { ident } from '../../../core/db/sql-ident.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseTimeRange } from '../local-time.js';
@@ -60,6 +60,28 @@ export function filteredRows(knex: Knex, surface: ListSurface, request: ListRequ
   return rows;
 }
 
+/**
+ * What filteredRows adds to a query, as a shape (what decides its SQL text) and its bindings in
+ * the order filteredRows binds them.
+ */
+function filterShape(surface: ListSurface, request: ListRequest): { shape: string; bindings: unknown[] } {
+  const time = surface.timeColumn;
+  const bindings: unknown[] = [];
+  if (time && request.range.from) bindings.push(request.range.from);
+  if (time && request.range.to) bindings.push(request.range.to);
+  for (const { values } of request.equals) bindings.push(...values);
+  const bbox = request.bbox && surface.point ? request.bbox : undefined;
+  if (bbox) bindings.push(bbox[0], bbox[2], bbox[1], bbox[3]);
+  const shape = [
+    surface.dataset.table,
+    time && request.range.from ? 'from' : '',
+    time && request.range.to ? 'to' : '',
+    request.equals.map(({ column, values }) => `${column}:${values.length}`).join(','),
+    bbox ? 'bbox' : '',
+  ].join('|');
+  return { shape, bindings };
+}
+
 type KeyValue = string | number | boolean | null;
 
 /**
@@ -88,7 +110,7 @@ export function readPage(
   limit: number,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
   const columns = [...new Set([...request.fields, ...request.order.columns])];
-  return readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select(columns));
+  return readKeysetPage(knex, surface, request, cursor, limit, { shape: `columns:${columns.join(',')}`, apply: (rows) => rows.select(columns) });
 }
 
 /**
@@ -107,7 +129,10 @@ export async function readJsonPage(
 ): Promise<{ rows: string[]; nextCursor: string | null }> {
   const properties = jsonRowSql(surface, request.fields);
   const json = knex.raw(`${shape === 'feature' ? featureSql(surface, properties) : properties} AS ${JSON_COLUMN}`);
-  const page = await readKeysetPage(knex, surface, request, cursor, limit, (rows) => rows.select([json, ...request.order.columns]));
+  const page = await readKeysetPage(knex, surface, request, cursor, limit, {
+    shape: `json:${shape}:${request.fields.join(',')}`,
+    apply: (rows) => rows.select([json, ...request.order.columns]),
+  });
   return { rows: page.rows.map((row) => row[JSON_ALIAS] as string), nextCursor: page.nextCursor };
 }
 
@@ -158,21 +183,30 @@ async function readKeysetPage(
   request: ListRequest,
   cursor: string | undefined,
   limit: number,
-  select: (rows: Knex.QueryBuilder) => void,
+  select: { readonly shape: string; apply(rows: Knex.QueryBuilder): void },
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null }> {
   const { order } = request;
   const scope = cursorScope(surface, request);
-  const segments = cursor ? segmentsAfter(surface, order, decodeCursor(scope, cursor, order.columns.length)) : [() => undefined];
+  const segments = cursor ? segmentsAfter(surface, order, decodeCursor(scope, cursor, order.columns.length)) : [WHOLE_RANGE];
+  const filters = filterShape(surface, request);
   const page: Record<string, unknown>[] = [];
   // Each segment is one index range; they follow each other in the sort order, so the page is
   // filled from the first and topped up from the next only when the first runs out.
   for (const segment of segments) {
-    const rows = filteredRows(knex, surface, request);
-    select(rows);
-    segment(rows);
-    orderRows(rows, order);
+    const rowsWanted = limit + 1 - page.length;
+    const rows = await runShapedSelect(knex, {
+      shape: `${select.shape}|${filters.shape}|${segment.shape}|${order.value}`,
+      bindings: [...filters.bindings, ...segment.bindings, rowsWanted],
+      build: () => {
+        const rows = filteredRows(knex, surface, request);
+        select.apply(rows);
+        segment.apply(rows);
+        orderRows(rows, order);
+        return rows.limit(rowsWanted);
+      },
+    });
     // A loop, not push(...rows): spreading thousands of rows as arguments overflows the stack.
-    for (const row of await runSelect(knex, rows.limit(limit + 1 - page.length))) page.push(row);
+    for (const row of rows) page.push(row);
     if (page.length > limit) break;
   }
   const hasMore = page.length > limit;
@@ -189,7 +223,15 @@ function orderRows(rows: Knex.QueryBuilder, order: OrderInfo): void {
   for (const column of rest) rows.orderBy(column, order.descending ? 'desc' : 'asc');
 }
 
-type Segment = (rows: Knex.QueryBuilder) => void;
+/** One index range of a page: what it adds to the query, with its shape and bindings as for filterShape. */
+interface Segment {
+  readonly shape: string;
+  readonly bindings: readonly KeyValue[];
+  apply(rows: Knex.QueryBuilder): void;
+}
+
+/** The first page: the whole filtered range. */
+const WHOLE_RANGE: Segment = { shape: 'all', bindings: [], apply: () => undefined };
 
 /** The rows after `key`, as index ranges in sort order. Key columns after the first (the primary key) are never NULL. */
 function segmentsAfter(surface: ListSurface, order: OrderInfo, key: KeyValue[]): Segment[] {
@@ -199,18 +241,21 @@ function segmentsAfter(surface: ListSurface, order: OrderInfo, key: KeyValue[]):
   const cast = (column: string) => SQL_TYPES[surface.fields.find((field) => field.name === column)!.type];
   const tuple = (columns: readonly string[]) => `(${columns.map(() => '??').join(', ')})`;
   const params = (columns: readonly string[]) => `(${columns.map((column) => `?::${cast(column)}`).join(', ')})`;
-  const after = (columns: readonly string[], values: readonly KeyValue[]): Segment => (rows) =>
-    void rows.whereRaw(`${tuple(columns)} ${comparison} ${params(columns)}`, [...columns, ...values]);
-  const nullGroup: Segment = (rows) => {
-    rows.whereNull(first);
-    if (rest.length) after(rest, restValues)(rows);
-  };
+  const after = (columns: readonly string[], values: readonly KeyValue[]): Segment => ({
+    shape: `after:${columns.join(',')}`,
+    bindings: values,
+    apply: (rows) => void rows.whereRaw(`${tuple(columns)} ${comparison} ${params(columns)}`, [...columns, ...values]),
+  });
+  const isNull: Segment = { shape: 'null', bindings: [], apply: (rows) => void rows.whereNull(first) };
+  const nullGroup: Segment = rest.length
+    ? { shape: `null+${after(rest, restValues).shape}`, bindings: restValues, apply: (rows) => (isNull.apply(rows), after(rest, restValues).apply(rows)) }
+    : isNull;
   if (firstValue === null) {
     // In the NULL group: its remainder, then (ascending) every non-NULL row.
-    return order.descending ? [nullGroup] : [nullGroup, (rows) => void rows.whereNotNull(first)];
+    return order.descending ? [nullGroup] : [nullGroup, { shape: 'not-null', bindings: [], apply: (rows) => void rows.whereNotNull(first) }];
   }
   const nonNull = after(order.columns, key);
   if (!order.nullable) return [nonNull];
   // Descending puts the NULL group after every value.
-  return order.descending ? [nonNull, (rows) => void rows.whereNull(first)] : [nonNull];
+  return order.descending ? [nonNull, isNull] : [nonNull];
 }
