@@ -11,22 +11,24 @@ export function parseLocalDateTime(name: string, text: string): string {
   const [hour = 0, minute = 0, second = 0] = timePart.split(':').map(Number);
   // Year 0 does not exist in the calendar PostgreSQL uses (1 BC precedes AD 1).
   if (year === 0) throw HttpProblem.badParameter(name, `"${text}": there is no year 0000; the earliest year is 0001`);
-  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
-  const probe = new Date(0);
-  probe.setUTCFullYear(year, month - 1, day);
-  const valid =
-    probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day &&
-    hour < 24 && minute < 60 && second < 60;
+  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour < 24 && minute < 60 && second < 60;
   if (!valid) throw HttpProblem.badParameter(name, `"${text}" is not a real date or time; expected a date like 2024-01-31 or 2024-01-31T13:45:00`);
   return `${datePart}T${timePart.length === 5 ? `${timePart}:00` : timePart}`;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** In the proleptic Gregorian calendar, as PostgreSQL counts (and JavaScript's Date). */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /** Parses both bounds and rejects an empty range. */
 export function parseTimeRange(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
-  const range = {
-    ...(from ? { from: parseLocalDateTime('from', from) } : {}),
-    ...(to ? { to: parseLocalDateTime('to', to) } : {}),
-  };
+  const range: { from?: string; to?: string } = {};
+  if (from) range.from = parseLocalDateTime('from', from);
+  if (to) range.to = parseLocalDateTime('to', to);
   if (range.from && range.to && range.from >= range.to) {
     throw HttpProblem.badParameter('from', `must be before to (${from} is not before ${to})`);
   }
