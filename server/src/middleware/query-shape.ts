@@ -61,8 +61,18 @@ function typeOf(schema: SchemaObject): string | undefined {
   return Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : (schema.type as string | undefined);
 }
 
+/**
+ * A query of unreserved characters, `=`, `&` and `,` only, with no empty pair: decoding and
+ * re-encoding leave each of its names and values as they are (commas too, inside lists), and no
+ * list item has spaces to drop.
+ */
+const PLAIN_QUERY = /^[A-Za-z0-9._~-]+=[A-Za-z0-9._~,-]*(&[A-Za-z0-9._~-]+=[A-Za-z0-9._~,-]*)*$/;
+
 /** The canonical query string, or the problem with it. Pairs that cannot be decoded are left for the validator to refuse. */
 function canonicalize(query: string, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem {
+  // What every SDK and docs request looks like: already canonical, only its numbers to check.
+  const plain = PLAIN_QUERY.test(query) ? plainCanonical(query, parameters) : undefined;
+  if (plain !== undefined) return plain;
   const pairs: string[] = [];
   for (const pair of query.split('&')) {
     if (pair === '') continue;
@@ -92,6 +102,25 @@ function canonicalize(query: string, parameters: ReadonlyMap<string, ParameterSh
     pairs.push(`${encode(name)}=${items.map(encode).join(',')}`);
   }
   return pairs.join('&');
+}
+
+/**
+ * A plain query (PLAIN_QUERY) as canonicalize would write it, which is itself, or the problem with
+ * its numbers; undefined when a comma sits outside a list (canonicalize encodes it), which the
+ * full path then writes.
+ */
+function plainCanonical(query: string, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem | undefined {
+  for (const pair of query.split('&')) {
+    const equals = pair.indexOf('=');
+    const name = pair.slice(0, equals);
+    const value = pair.slice(equals + 1);
+    const shape = parameters.get(name);
+    if (!shape?.list && value.includes(',')) return undefined;
+    if (!shape || (shape.type !== 'integer' && shape.type !== 'number')) continue;
+    const problem = checkNumbers(name, shape, shape.list ? value.split(',') : [value]);
+    if (problem) return problem;
+  }
+  return query;
 }
 
 function checkNumbers(name: string, shape: ParameterShape, items: readonly string[]): HttpProblem | undefined {
