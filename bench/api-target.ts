@@ -4,11 +4,15 @@ import { createInterface } from 'node:readline';
 /** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 
+/** The servers of bench/api-targets.ts. */
+export type TargetKind = 'api' | 'bare' | 'express';
+
 /**
  * Starts one server of bench/api-targets.ts in its own process (so that it shares no event loop
- * with the load generator): the real API, or the bare node:http + pg handler.
+ * with the load generator): the real API, the bare node:http + pg handler, or Express with one
+ * route running the same SQL.
  */
-export function startTarget(kind: 'api' | 'bare', databaseUrl: string, statementTimeoutMs?: number): Promise<{ child: ChildProcess; url: string }> {
+export function startTarget(kind: TargetKind, databaseUrl: string, statementTimeoutMs?: number): Promise<{ child: ChildProcess; url: string }> {
   const argv = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/api-targets.ts', kind, databaseUrl, ...(statementTimeoutMs ? [String(statementTimeoutMs)] : [])];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {

@@ -1,20 +1,24 @@
 // One HTTP server for bench/api.ts, in its own process so that it does not share an event loop
 // with autocannon: `api` is the real Lakefront app, `bare` a bare node:http + pg handler that
-// runs the same list query and writes the same JSON. Prints `{"port": N}` once listening.
-//   tsx bench/api-targets.ts api|bare <database-url> [statement-timeout-ms]
+// runs the same list query and writes the same JSON, `express` the bare handler's work as the one
+// route of an Express app (what Express itself costs, for bench:api-cpu). Prints `{"port": N}`
+// once listening.
+//   tsx bench/api-targets.ts api|bare|express <database-url> [statement-timeout-ms]
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import pg from 'pg';
 import { connect } from '../core/db/connect.js';
 import { typeParsers } from '../core/db/type-parsers.js';
 import { silentLogger } from '../core/log.js';
+import { expressBornServerOptions } from '../server/src/express-born.js';
 import { DEFAULT_LIMITS } from '../server/src/limits.js';
 import { listen } from '../server/src/listen.js';
 
 const POOL_SIZE = 10;
-const [kind, databaseUrl, statementTimeout] = process.argv.slice(2) as ['api' | 'bare', string, string | undefined];
+const [kind, databaseUrl, statementTimeout] = process.argv.slice(2) as ['api' | 'bare' | 'express', string, string | undefined];
 /** The production default (LAKEFRONT_STATEMENT_TIMEOUT_MS) unless given. */
 const STATEMENT_TIMEOUT_MS = statementTimeout ? Number(statementTimeout) : DEFAULT_LIMITS.statementTimeoutMs;
 
@@ -31,22 +35,45 @@ const LIST_SQL = `select ${ROW_JSON} AS "lakefront_row_json", "date", "id"
   from "api"."crimes" where "date" >= $1::timestamp and "date" < $2::timestamp and "primary_type" in ($3)
   order by "date" desc nulls last, "id" desc limit $4`;
 
-async function startBare(): Promise<number> {
-  const pool = new pg.Pool({
+function barePool(): pg.Pool {
+  return new pg.Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser },
   });
+}
+
+/** The list page's JSON for these query parameters, as the API writes it. */
+async function listPage(pool: pg.Pool, params: URLSearchParams): Promise<string> {
+  const limit = Number(params.get('limit') ?? 100);
+  const { rows } = await pool.query(LIST_SQL, [params.get('from'), params.get('to'), params.get('primary_type'), limit + 1]);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ s: 'crimes:-date', v: [last.date, last.id] })).toString('base64url') : null;
+  return `{"data":[${page.map((row) => row.lakefront_row_json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
+}
+
+async function startBare(): Promise<number> {
+  const pool = barePool();
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const limit = Number(url.searchParams.get('limit') ?? 100);
-    const { rows } = await pool.query(LIST_SQL, [url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('primary_type'), limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ s: 'crimes:-date', v: [last.date, last.id] })).toString('base64url') : null;
+    const body = await listPage(pool, new URL(req.url ?? '/', 'http://localhost').searchParams);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(`{"data":[${page.map((row) => row.lakefront_row_json).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`);
+    res.end(body);
   });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startExpress(): Promise<number> {
+  const pool = barePool();
+  const app = express();
+  app.get('/v1/crimes', async (req, res) => {
+    const body = await listPage(pool, new URL(req.originalUrl, 'http://localhost').searchParams);
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(body);
+  });
+  // Started as the API's server is (server/src/listen.ts).
+  const server = createServer(expressBornServerOptions(app), app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -75,7 +102,7 @@ function profileOnSignal(file: string): void {
   );
 }
 
-const port = kind === 'bare' ? await startBare() : await startApi();
+const port = kind === 'bare' ? await startBare() : kind === 'express' ? await startExpress() : await startApi();
 if (process.env.BENCH_CPU_PROFILE) profileOnSignal(process.env.BENCH_CPU_PROFILE);
 else process.once('SIGTERM', () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ port })}\n`);

@@ -11,6 +11,16 @@ export function processCpu(pid: number | string, children = false): number {
   }
 }
 
+/** utime + stime of one thread of a process (the main thread's id is the process's), seconds; NaN without /proc. */
+export function threadCpu(pid: number, tid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Every local PostgreSQL process's CPU so far: the live ones, plus what the postmaster collected
  * from exited backends (a sync's connections close before it ends). Other sessions count too.
