@@ -18,7 +18,7 @@ import { requestLog } from './middleware/request-log.js';
 import { corsForReads, readOnlyMethods, securityHeaders } from './middleware/security.js';
 import { plainlyValidRequests, validateAgainstSpec } from './middleware/spec-validation.js';
 import { requestTimeout } from './middleware/timeout.js';
-import { fastLane, mountOperations, operationServers } from './operations.js';
+import { exactPathDispatch, mountOperations, operationServers } from './operations.js';
 import { notFound, problemHandler } from './problems.js';
 import { spec, specOperations } from './spec.js';
 
@@ -70,10 +70,10 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const servers = operationServers(createHandlers(deps), { validateResponses: Boolean(deps.validateResponses) });
-  // Plainly valid calls of the spec's operations are served from here (operations.ts, fastLane).
+  // Plainly valid calls of the spec's operations are served from here (operations.ts, exactPathDispatch).
   // When responses are validated (tests), every request goes through express-openapi-validator,
   // whose response check hooks into each one.
-  if (!deps.validateResponses) app.use(fastLane(servers, plainlyValidRequests(OPERATIONS)));
+  if (!deps.validateResponses) app.use(exactPathDispatch(servers, plainlyValidRequests(OPERATIONS)));
 
   app.get('/', (_req, res) => {
     res.redirect(302, HOME_PAGE);

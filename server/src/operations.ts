@@ -66,16 +66,18 @@ export function operationServers(handlers: Handlers, options: { validateResponse
 }
 
 /**
- * The fast lane: a GET on a spec path written exactly as the spec writes it (every client the SDK
- * and the docs produce), whose query is plainly valid (middleware/spec-validation.ts), goes
- * straight to its operation from one Map lookup. Everything else goes on to the pages, the full
- * validator and Express's routes (mountOperations). Express tries its layers one by one, and a
- * dataset request sat behind the pages' routes, the validator's layer and a dozen others.
+ * Serves a GET on a spec path written exactly as the spec writes it (every client the SDK and the
+ * docs produce) from one Map lookup, when `admits` the request; anything else goes on.
+ *
+ * Mounted twice. As the fast lane, right after the guards, it admits only queries that are plainly
+ * valid (middleware/spec-validation.ts): a dataset request sat behind the pages' routes, the
+ * validator's layer and a dozen others, which Express tries one by one. Behind the full validator
+ * (mountOperations) it admits every request that got that far.
  */
-export function fastLane(servers: OperationServers, plainlyValid: (req: Request) => boolean): RequestHandler {
+export function exactPathDispatch(servers: OperationServers, admits: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
     const serve = req.method === 'GET' ? servers.exact.get(req.path) : undefined;
-    if (serve && plainlyValid(req)) serve(req, res).catch(next);
+    if (serve && admits(req)) serve(req, res).catch(next);
     else next();
   };
 }
@@ -86,11 +88,7 @@ export function fastLane(servers: OperationServers, plainlyValid: (req: Request)
  * handlers.
  */
 export function mountOperations(app: Express, servers: OperationServers): void {
-  app.use((req, res, next) => {
-    const serve = req.method === 'GET' ? servers.exact.get(req.path) : undefined;
-    if (serve) serve(req, res).catch(next);
-    else next();
-  });
+  app.use(exactPathDispatch(servers, () => true));
   for (const [route, method, serve] of servers.routes) app[method](route, serve);
 }
 

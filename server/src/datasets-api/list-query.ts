@@ -127,11 +127,13 @@ export async function readJsonPage(
   limit: number,
   shape: 'row' | 'feature' = 'row',
 ): Promise<{ rows: string[]; nextCursor: string | null }> {
-  const properties = jsonRowSql(surface, request.fields);
-  const json = knex.raw(`${shape === 'feature' ? featureSql(surface, properties) : properties} AS ${JSON_COLUMN}`);
   const page = await readKeysetPage(knex, surface, request, cursor, limit, {
     shape: `json:${shape}:${request.fields.join(',')}`,
-    apply: (rows) => rows.select([json, ...request.order.columns]),
+    // Only when a shape is compiled: a page whose shape was compiled before needs none of it.
+    apply: (rows) => {
+      const properties = jsonRowSql(surface, request.fields);
+      rows.select([knex.raw(`${shape === 'feature' ? featureSql(surface, properties) : properties} AS ${JSON_COLUMN}`), ...request.order.columns]);
+    },
   });
   return { rows: page.rows.map((row) => row[JSON_ALIAS] as string), nextCursor: page.nextCursor };
 }
@@ -247,8 +249,9 @@ function segmentsAfter(surface: ListSurface, order: OrderInfo, key: KeyValue[]):
     apply: (rows) => void rows.whereRaw(`${tuple(columns)} ${comparison} ${params(columns)}`, [...columns, ...values]),
   });
   const isNull: Segment = { shape: 'null', bindings: [], apply: (rows) => void rows.whereNull(first) };
-  const nullGroup: Segment = rest.length
-    ? { shape: `null+${after(rest, restValues).shape}`, bindings: restValues, apply: (rows) => (isNull.apply(rows), after(rest, restValues).apply(rows)) }
+  const restAfter = rest.length ? after(rest, restValues) : undefined;
+  const nullGroup: Segment = restAfter
+    ? { shape: `null+${restAfter.shape}`, bindings: restAfter.bindings, apply: (rows) => (isNull.apply(rows), restAfter.apply(rows)) }
     : isNull;
   if (firstValue === null) {
     // In the NULL group: its remainder, then (ascending) every non-NULL row.
