@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // On PGlite, every test file's database starts from one migrated once per run.
+    globalSetup: ['./core/testing/pglite-template.ts'],
   },
 });

@@ -14,6 +14,8 @@ export interface Database {
   readonly backend: Backend;
   /** Where the data lives, with any password removed. */
   readonly description: string;
+  /** The embedded engine when the backend is PGlite (its data directory can be dumped). */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface ConnectOptions {
   readonly databaseUrl?: string | undefined;
   /** PGlite data directory; absent (with no URL) means an in-memory database. */
   readonly dataDir?: string | undefined;
+  /** PGlite: start from this dump of a data directory (PGlite's `dumpDataDir`) instead of a new cluster. */
+  readonly pgliteDump?: Blob | undefined;
   /** node-postgres pool size. */
   readonly poolMax?: number;
   /** Milliseconds before Postgres cancels a statement (0 = no limit). */
@@ -29,7 +33,7 @@ export interface ConnectOptions {
 }
 
 export async function connect(options: ConnectOptions): Promise<Database> {
-  return options.databaseUrl ? connectPostgres(options.databaseUrl, options) : connectPglite(options.dataDir);
+  return options.databaseUrl ? connectPostgres(options.databaseUrl, options) : connectPglite(options.dataDir, options.pgliteDump);
 }
 
 /**
@@ -61,10 +65,14 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Database
   return { knex, backend: 'postgres', description: redactUrl(databaseUrl), close: () => knex.destroy() };
 }
 
-async function connectPglite(dataDir: string | undefined): Promise<Database> {
+async function connectPglite(dataDir: string | undefined, dump: Blob | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // PGlite ignores options passed after an undefined data directory: pass one object.
-  const pglite = new PGlite({ ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}), parsers: typeParsers });
+  const pglite = new PGlite({
+    ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
+    ...(dump ? { loadDataDir: dump } : {}),
+    parsers: typeParsers,
+  });
   await pglite.waitReady;
   await pglite.exec(`SET TimeZone = 'UTC'`);
   const knex = knexFactory({
@@ -75,6 +83,7 @@ async function connectPglite(dataDir: string | undefined): Promise<Database> {
   return {
     knex,
     backend: 'pglite',
+    pglite,
     description: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite (in memory)',
     close: async () => {
       await knex.destroy();

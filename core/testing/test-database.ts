@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { connect, type Database } from '../db/connect.js';
 import { migrateLatest } from '../db/migrate.js';
+import { migratedPgliteTemplate } from './pglite-template.js';
 
 /**
  * A real, empty, migrated database for one test file: in-memory PGlite by default, or a fresh
@@ -10,8 +11,11 @@ import { migrateLatest } from '../db/migrate.js';
 export async function createTestDatabase(options: { migrate?: boolean; statementTimeoutMs?: number } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   let db: Database;
+  const migrate = options.migrate ?? true;
   if (!serverUrl) {
-    db = await connect({});
+    const template = migrate ? migratedPgliteTemplate() : undefined;
+    db = await connect({ pgliteDump: template });
+    if (template) return db;
   } else {
     const name = `lakefront_test_${randomBytes(6).toString('hex')}`;
     await withAdmin(serverUrl, (admin) => admin.raw(`CREATE DATABASE ${name}`));
@@ -26,7 +30,7 @@ export async function createTestDatabase(options: { migrate?: boolean; statement
       },
     };
   }
-  if (options.migrate ?? true) await migrateLatest(db.knex);
+  if (migrate) await migrateLatest(db.knex);
   return db;
 }
 
