@@ -1,11 +1,13 @@
-import { aggregateModel } from '../../../core/aggregate/model.js';
+import type { Knex } from 'knex';
+import { aggregateModel, type AggregateModel } from '../../../core/aggregate/model.js';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
-import { listSurface } from '../../../core/datasets/list-surface.js';
-import { chooseFormat, csvLine, MEDIA_TYPES } from '../datasets-api/formats.js';
+import { listSurface, type ListSurface } from '../../../core/datasets/list-surface.js';
+import { chooseFormat, csvLine, MEDIA_TYPES, type ListFormat } from '../datasets-api/formats.js';
 import { attachment } from '../download-name.js';
 import { answerFromCache, dataVersionOf } from '../datasets-api/freshness.js';
+import { etagOf, renderedCache } from '../datasets-api/rendered-cache.js';
 import type { AppDeps } from '../deps.js';
-import { RESPONDED, type Handler, type JsonBodyOf, type OperationId } from '../operations.js';
+import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { HttpProblem } from '../problems.js';
 import { runAggregate, type AggregateAnswer } from './query.js';
 import { outputFieldsOf, readAggregateRequest, type AggregateRequest } from './request.js';
@@ -25,25 +27,37 @@ export function aggregateDataset<K extends OperationId>({ db }: AppDeps, dataset
     const format = chooseFormat(req, query.format as string | undefined, false);
     const request = readAggregateRequest(model, surface, query);
     if (answerFromCache(req, res, await dataVersionOf(db.knex, [dataset.key]), format)) return RESPONDED;
-    let answer: AggregateAnswer;
-    try {
-      answer = await runAggregate(db.knex, model, surface, request);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === STATEMENT_TIMEOUT) throw tooSlow(request);
-      throw error;
-    }
-    res.setHeader('Truncated', String(answer.truncated));
-    if (format === 'json') return { data: answer.data, truncated: answer.truncated } as JsonBodyOf<K>;
-    const fields = outputFieldsOf(request);
+    // Rendered once per ETag (data version, URL, format): rendered-cache.ts.
+    const { text, truncated } = await renderedCache(db.knex).answer(etagOf(res), async () => {
+      const answer = await aggregateOf(db.knex, model, surface, request);
+      return { text: render(answer, format, outputFieldsOf(request)), truncated: answer.truncated };
+    });
+    res.setHeader('Truncated', String(truncated));
+    if (format === 'json') return new JsonText<K>(text);
     if (format === 'csv') res.setHeader('Content-Disposition', attachment(`${dataset.key}-aggregate`, 'csv'));
-    res.type(MEDIA_TYPES[format]);
-    res.send(
-      format === 'csv'
-        ? csvLine(fields) + answer.data.map((row) => csvLine(fields.map((field) => row[field]))).join('')
-        : answer.data.map((row) => `${JSON.stringify(row)}\n`).join(''),
-    );
+    res.type(MEDIA_TYPES[format]).send(text);
     return RESPONDED;
   };
+}
+
+async function aggregateOf(knex: Knex, model: AggregateModel, surface: ListSurface, request: AggregateRequest): Promise<AggregateAnswer> {
+  try {
+    return await runAggregate(knex, model, surface, request);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === STATEMENT_TIMEOUT) throw tooSlow(request);
+    throw error;
+  }
+}
+
+function render(answer: AggregateAnswer, format: ListFormat, fields: readonly string[]): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ data: answer.data, truncated: answer.truncated });
+    case 'csv':
+      return csvLine(fields) + answer.data.map((row) => csvLine(fields.map((field) => row[field]))).join('');
+    default:
+      return answer.data.map((row) => `${JSON.stringify(row)}\n`).join('');
+  }
 }
 
 /** The 503 for a grouping the database gave up on, with what would make it cheap. */
