@@ -10,6 +10,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files share their worker process (one on 2 cores): each file in a process of its own
+    // paid about 4 s of starting, importing and compiling PGlite's WebAssembly, 82 times. Every
+    // file makes its own database and servers; what a process counts since it started (the sync
+    // engine's metrics) is read as a difference.
+    isolate: false,
     // On PGlite, every test file's database starts from one migrated once per run.
     globalSetup: ['./core/testing/pglite-template.ts'],
   },
