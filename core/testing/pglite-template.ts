@@ -8,7 +8,8 @@ import { migrateLatest } from '../db/migrate.js';
  * Vitest's global setup for a run on PGlite: one database is migrated once, and every test file
  * starts from a dump of it (createTestDatabase) instead of a new cluster. PGlite makes a new
  * cluster in about 2.5 s of CPU and migrates it in 0.5 s; a dump loads in about 1 s. The dump is
- * made by this run from the migrations on disk, so it cannot be stale.
+ * made at the start of each `vitest run` from the migrations on disk; in watch mode, restart Vitest
+ * after changing a migration.
  */
 const TEMPLATE_ENV = 'LAKEFRONT_TEST_PGLITE_TEMPLATE';
 

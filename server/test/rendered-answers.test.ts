@@ -8,6 +8,7 @@ import { serveFixture } from '../../testing/fixture-data.js';
 import { capturingLogger } from '../../testing/log-capture.js';
 import { startSodaServer, type SodaTestServer } from '../../testing/soda-server.js';
 import { DATA_VERSION_REUSE_MS } from '../src/datasets-api/freshness.js';
+import { RenderedCache } from '../src/datasets-api/rendered-cache.js';
 import { startServer, type LiveServer } from './helpers.js';
 
 // Reports and aggregates are rendered once per ETag (server/src/datasets-api/rendered-cache.ts).
@@ -65,9 +66,11 @@ function reportCounts(body: { data: { zip: string; primary_type: string; count: 
   return new Map(body.data.map((row) => [`${row.zip}|${row.primary_type}`, row.count]));
 }
 
+// As deployed first: it renders on the misses (the fast lane's path); the validating server then
+// replays the kept text and checks it against the spec.
 describe.each([
-  ['validating responses', () => validated],
   ['as deployed', () => deployed],
+  ['validating responses', () => validated],
 ])('rendered answers (%s)', (_label, server) => {
   it('a repeated aggregate is the same answer, in each format, equal to plain SQL', async () => {
     const expected = await countsByType();
@@ -134,4 +137,31 @@ it('a sync that changes the rows changes the answers kept from before it', async
     expect(reportCounts(report.body)).toEqual(await countsByZip('2014'));
     expect(report.text).not.toBe(reportBefore.text);
   }
+});
+
+describe('the memory of kept answers', () => {
+  const renderCounter = () => {
+    let renders = 0;
+    return { render: async () => ({ text: `answer ${++renders}` }), renders: () => renders };
+  };
+
+  it('stays bounded when every request is a new URL with an empty answer', async () => {
+    const cache = new RenderedCache(64 * 1024);
+    const empty = async () => ({ text: '' });
+    await cache.answer('W/"first"', empty);
+    // Hostile clients mint endless distinct URLs whose answers are empty: each entry still costs memory.
+    for (let i = 0; i < 10_000; i++) await cache.answer(`W/"tag-${i}"`, empty);
+    const counter = renderCounter();
+    await cache.answer('W/"first"', counter.render);
+    expect(counter.renders()).toBe(1);
+  });
+
+  it('renders again once an answer has been kept for its time, even under the same tag', async () => {
+    const cache = new RenderedCache(64 * 1024, 50);
+    const counter = renderCounter();
+    expect((await cache.answer('W/"same"', counter.render)).text).toBe('answer 1');
+    expect((await cache.answer('W/"same"', counter.render)).text).toBe('answer 1');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect((await cache.answer('W/"same"', counter.render)).text).toBe('answer 2');
+  });
 });

@@ -13,47 +13,74 @@ import type { Response } from 'express';
  * (within its own database work, so a client that leaves still has its query cancelled).
  */
 export class RenderedCache {
-  private readonly entries = new Map<string, Rendered>();
+  private readonly entries = new Map<string, Kept>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly keepMs: number = KEEP_MS,
+  ) {}
 
   /** The answer kept under `tag`, or the one `render` makes (kept when it fits). */
   async answer<V extends Rendered>(tag: string | undefined, render: () => Promise<V>): Promise<V> {
     const kept = tag === undefined ? undefined : this.entries.get(tag);
-    if (kept) {
+    if (kept && kept.until > Date.now()) {
       // Least recently used leaves first: a hit moves to the end of the Map's order.
       this.entries.delete(tag!);
       this.entries.set(tag!, kept);
-      return kept as V;
+      return kept.value as V;
     }
+    if (kept) this.forget(tag!, kept);
     const rendered = await render();
     if (tag !== undefined) this.keep(tag, rendered);
     return rendered;
   }
 
   private keep(tag: string, value: Rendered): void {
-    const size = sizeOf(value);
+    const size = sizeOf(tag, value);
     if (size > this.maxBytes / 8 || this.entries.has(tag)) return;
-    this.entries.set(tag, value);
+    this.entries.set(tag, { value, size, until: Date.now() + this.keepMs });
     this.bytes += size;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= sizeOf(entry);
+      this.forget(oldest, entry);
     }
   }
+
+  private forget(tag: string, entry: Kept): void {
+    this.entries.delete(tag);
+    this.bytes -= entry.size;
+  }
 }
+
+interface Kept {
+  readonly value: Rendered;
+  readonly size: number;
+  readonly until: number;
+}
+
+/**
+ * How long an answer is kept at most, even while its tag stands: as long as clients may reuse it
+ * (`Cache-Control: max-age=60`, freshness.ts). A writer whose data-version bump failed after its
+ * rows committed leaves the tag unchanged; the answers under it are then stale for this long at most.
+ */
+const KEEP_MS = 60_000;
 
 /** A rendered body, and whatever else its responses carry (an aggregate's `truncated`). */
 export interface Rendered {
   readonly text: string;
 }
 
-/** JavaScript strings are UTF-16: two bytes a character held. */
-function sizeOf(value: Rendered): number {
-  return value.text.length * 2;
+/**
+ * Two bytes a character (JavaScript strings are UTF-16) for the tag and the text, and what an entry
+ * costs besides (the Map's slot, the objects): an empty answer (a CSV of no rows) is not free, or
+ * endless distinct URLs with empty answers would never evict anything.
+ */
+function sizeOf(tag: string, value: Rendered): number {
+  return (tag.length + value.text.length) * 2 + ENTRY_OVERHEAD_BYTES;
 }
+
+const ENTRY_OVERHEAD_BYTES = 256;
 
 /** Memory for rendered answers per process and database: a year's by-zip report is about 100 kB. */
 export const RENDERED_CACHE_BYTES = 32 * 1024 * 1024;
