@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { aggregateModel, type AggregateModel } from '../../../core/aggregate/model.js';
 import type { DatasetDefinition } from '../../../core/datasets/index.js';
 import { listSurface, type ListSurface } from '../../../core/datasets/list-surface.js';
-import { chooseFormat, csvLine, MEDIA_TYPES, type ListFormat } from '../datasets-api/formats.js';
+import { chooseFormat, csvLine, csvRows, MEDIA_TYPES, type ListFormat } from '../datasets-api/formats.js';
 import { attachment } from '../download-name.js';
 import { answerFromCache, dataVersionOf } from '../datasets-api/freshness.js';
 import { etagOf, renderedCache } from '../datasets-api/rendered-cache.js';
@@ -54,7 +54,7 @@ function render(answer: AggregateAnswer, format: ListFormat, fields: readonly st
     case 'json':
       return JSON.stringify({ data: answer.data, truncated: answer.truncated });
     case 'csv':
-      return csvLine(fields) + answer.data.map((row) => csvLine(fields.map((field) => row[field]))).join('');
+      return csvLine(fields) + csvRows(answer.data, fields);
     default:
       return answer.data.map((row) => `${JSON.stringify(row)}\n`).join('');
   }

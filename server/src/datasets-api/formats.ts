@@ -45,6 +45,11 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
+/** The CSV lines of `rows`, their `columns` in order (no header). */
+export function csvRows(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  return rows.map((row) => csvLine(columns.map((column) => row[column]))).join('');
+}
+
 export function pick(row: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const field of fields) picked[field] = row[field] ?? null;

@@ -8,7 +8,7 @@ import { isHead } from '../middleware/security.js';
 import { JsonText, RESPONDED, type Handler, type OperationId } from '../operations.js';
 import { queryParamsOf } from '../query-params.js';
 import { exportRows } from './export-stream.js';
-import { chooseFormat, csvLine, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
+import { chooseFormat, csvLine, csvRows, MEDIA_TYPES, pick, type ListFormat } from './formats.js';
 import { answerFromCache, dataVersionOf } from './freshness.js';
 import { responseWriter } from './response-writer.js';
 import { filteredRows, readJsonPage, readListRequest, readPage, type ListRequest } from './list-query.js';
@@ -63,7 +63,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
     if (page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
     if (total !== undefined) res.setHeader('X-Total-Count', String(await total));
     res.type(MEDIA_TYPES[format]);
-    res.send(format === 'csv' ? csvLine(request.fields) + page.rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(page.rows, request.fields));
+    res.send(format === 'csv' ? csvLine(request.fields) + csvRows(page.rows, request.fields) : ndjson(page.rows, request.fields));
     return RESPONDED;
   };
 }
@@ -96,7 +96,7 @@ async function streamAll(
   const first = await batches.next();
   res.status(200).type(MEDIA_TYPES[format]);
   const encode = (rows: Record<string, unknown>[]) =>
-    format === 'csv' ? rows.map((row) => csvLine(request.fields.map((field) => row[field]))).join('') : ndjson(rows, request.fields);
+    format === 'csv' ? csvRows(rows, request.fields) : ndjson(rows, request.fields);
   const writer = responseWriter(res);
   await writer.write(format === 'csv' ? csvLine(request.fields) : '');
   const send = async (rows: Record<string, unknown>[]) => {

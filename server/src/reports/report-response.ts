@@ -6,7 +6,7 @@ import { findDataset } from '../../../core/datasets/index.js';
 import type { Database } from '../../../core/db/connect.js';
 import { rollupsVersionKey } from '../../../core/db/data-version.js';
 import { answerFromCache, DATA_VERSION_REUSE_MS, dataVersionOf } from '../datasets-api/freshness.js';
-import { csvLine, MEDIA_TYPES } from '../datasets-api/formats.js';
+import { csvLine, csvRows, MEDIA_TYPES } from '../datasets-api/formats.js';
 import { etagOf, renderedCache } from '../datasets-api/rendered-cache.js';
 import { attachment } from '../download-name.js';
 import { JsonText, RESPONDED, type OperationId } from '../operations.js';
@@ -61,7 +61,7 @@ export async function reportBody<K extends OperationId>(
   // may change without the sources' version (a first sync of zip-codes).
   const render = async () => {
     const data = await runSelect(db.knex, rows);
-    return { text: format === 'csv' ? data.map((row) => csvLine(shape.columns.map((column) => row[column]))).join('') : JSON.stringify(data) };
+    return { text: format === 'csv' ? csvRows(data, shape.columns) : JSON.stringify(data) };
   };
   const [{ text }, missing] = await Promise.all([renderedCache(db.knex).answer(etagOf(res), render), missingInputs(db.knex, shape.inputs)]);
   if (format === 'csv') {
