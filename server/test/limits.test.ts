@@ -84,13 +84,16 @@ describe('read-only methods and CORS', () => {
   it('allows any origin to read, and preflights only read methods', async () => {
     const simple = await server.request('/v1/datasets', { headers: { Origin: 'https://example.org' } });
     expect(simple.headers.get('access-control-allow-origin')).toBe('*');
-    expect(simple.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+    expect(simple.headers.get('access-control-expose-headers')).toBe('X-Request-Id,RateLimit,RateLimit-Policy,Retry-After,ETag,Last-Modified,Content-Disposition');
+    expect(simple.headers.get('vary')).not.toMatch(/origin/i);
     const preflight = await server.request('/v1/datasets', {
       method: 'OPTIONS',
       headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'GET' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,HEAD,OPTIONS');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-max-age')).toBe('600');
   });
 
   it('restricts CORS to configured origins', async () => {

@@ -73,14 +73,33 @@ function helmetHeaders(middleware: ReturnType<typeof helmet>): [string, string][
   return [...headers];
 }
 
-/** CORS for reads only; `origins` is `*` or the exact origins allowed. */
+/** Response headers a cross-origin script may read. */
+const EXPOSED_HEADERS = ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag', 'Last-Modified', 'Content-Disposition'];
+
+/**
+ * CORS for reads only; `origins` is `*` or the exact origins allowed. With every origin allowed, a
+ * read's two headers are the same on every response and are set as they are, as the cors package
+ * would set them; it built its options, callbacks and header lists again on every request.
+ * Preflights, and a list of origins, go through the package.
+ */
 export function corsForReads(origins: '*' | readonly string[]): RequestHandler {
-  return cors({
+  const middleware = cors({
     origin: origins === '*' ? '*' : [...origins],
     methods: [...READ_METHODS],
-    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag', 'Last-Modified', 'Content-Disposition'],
+    exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  if (origins !== '*') return middleware;
+  const exposed = EXPOSED_HEADERS.join(',');
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') {
+      middleware(req, res, next);
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', exposed);
+    next();
+  };
 }
 
 /** Whether the request was a HEAD (routed as GET, see readOnlyMethods): no body will be sent. */
