@@ -57,4 +57,13 @@ describe('large pages', () => {
     const { headers, text } = await server.get('/v1/crimes?limit=500&order=id&fields=id', { 'accept-encoding': 'identity' });
     expect(Number(headers.get('content-length'))).toBe(Buffer.byteLength(text));
   });
+
+  it('counts a page of multi-byte text in bytes, not characters', async () => {
+    const [{ id }] = (await server.db.knex.raw(`UPDATE data.crimes SET block = '0XX W PASEO BORINQUEÑO — 北' WHERE id = (SELECT min(id) FROM data.crimes) RETURNING id`)).rows as [{ id: string }];
+    const { status, headers, text, body } = await server.get('/v1/crimes?limit=3&order=id&fields=id,block', { 'accept-encoding': 'identity' });
+    expect(status).toBe(200);
+    expect(body.data[0]).toEqual({ id: Number(id), block: '0XX W PASEO BORINQUEÑO — 北' });
+    expect(Number(headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(text.length);
+  });
 });

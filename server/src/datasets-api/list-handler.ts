@@ -51,7 +51,7 @@ export function listDataset<K extends OperationId>({ db }: AppDeps, dataset: Dat
       const counted = total === undefined ? '' : `,"total":${await total}`;
       const head = format === 'geojson' ? '{"type":"FeatureCollection","features":[' : '{"data":[';
       const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)}${counted}}`;
-      if (format === 'json' && page.rows.length <= SLICE_ROWS) return new JsonText<K>(`${head}${page.rows.join(',')}${tail}`);
+      if (format === 'json' && page.rows.length <= SLICE_ROWS) return new JsonText<K>(head, page.rows.join(','), tail);
       if (format === 'geojson' && page.nextCursor) res.setHeader('Link', `<${nextUrl(req.originalUrl, page.nextCursor)}>; rel="next"`);
       if (format === 'geojson' && total !== undefined) res.setHeader('X-Total-Count', String(await total));
       res.type(MEDIA_TYPES[format]);
