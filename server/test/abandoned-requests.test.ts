@@ -4,6 +4,7 @@ import { crimes } from '../../core/datasets/crimes.js';
 import { silentLogger } from '../../core/log.js';
 import { databaseUrlOf } from '../../core/testing/test-database.js';
 import { loadSample } from '../../ingest/load-sample.js';
+import { CANCEL_GRACE_MS } from '../src/middleware/abandoned-work.js';
 import { onPostgres, startGuardedServer, type GuardedServer } from './support/guarded-server.js';
 
 /**
@@ -67,6 +68,38 @@ describe.skipIf(!onPostgres)('abandoned requests on real PostgreSQL', () => {
     const page = await server.request('/v1/crimes?limit=2');
     expect(page.status).toBe(200);
     expect(page.body.data).toHaveLength(2);
+  }, 30_000);
+
+  it('lets a query that ends soon after its client left finish, without opening a connection to cancel it', async () => {
+    const client = server.db.knex.client as { cancelQuery(connection: unknown): Promise<unknown> };
+    const cancelQuery = client.cancelQuery.bind(client);
+    let cancels = 0;
+    client.cancelQuery = (connection) => {
+      cancels += 1;
+      return cancelQuery(connection);
+    };
+    try {
+      const trx = await locker.transaction();
+      await trx.raw('LOCK TABLE data.crimes IN ACCESS EXCLUSIVE MODE');
+      const leaving = Array.from({ length: 3 }, () =>
+        fetch(`${server.url}/v1/crimes?limit=1`, { signal: AbortSignal.timeout(500) }).then(
+          () => 'answered',
+          (error: Error) => error.name,
+        ),
+      );
+      expect(await until(async () => (await waitingOnLock()) === 3, 5_000)).toBe(true);
+      expect(await Promise.all(leaving)).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
+      // The lock goes at once, well within the grace: the three queries end on their own.
+      await trx.commit();
+      await new Promise((resolve) => setTimeout(resolve, 3 * CANCEL_GRACE_MS));
+      expect(cancels).toBe(0);
+      expect(await waitingOnLock()).toBe(0);
+      const page = await server.request('/v1/crimes?limit=2');
+      expect(page.status).toBe(200);
+      expect(page.body.data).toHaveLength(2);
+    } finally {
+      client.cancelQuery = cancelQuery;
+    }
   }, 30_000);
 
   it('a client that leaves during a read other requests share (the data version) fails none of them', async () => {

@@ -21,9 +21,21 @@ interface PoolClient {
   cancelQuery(connection: PooledConnection): Promise<unknown>;
 }
 
+/**
+ * How long the query of a client that left may still run before it is cancelled. A cancel opens
+ * a connection of its own, so a new PostgreSQL backend (fork, authentication, one query), which
+ * costs several times a list page's whole query (about a millisecond). When a load generator
+ * closed its 32 connections at once, their 32 cancels forked 32 backends on two cores for queries
+ * that were about to end, and the requests of the next second waited up to 0.5 s. A query still
+ * running after this long is what the cancel is for: one stuck behind a lock, or scanning.
+ */
+export const CANCEL_GRACE_MS = 100;
+
 const currentWork = new AsyncLocalStorage<RequestWork>();
 /** Cancels in flight per connection: the connection goes back to the pool only once its cancel is done. */
 const cancelling = new WeakMap<PooledConnection, Promise<unknown>>();
+/** Cancels waiting out CANCEL_GRACE_MS, per connection; a connection released meanwhile needs none. */
+const pendingCancels = new WeakMap<PooledConnection, NodeJS.Timeout>();
 const instrumented = new WeakSet<Knex>();
 
 /** Marks a response whose client left before it was complete; the problem handler neither answers nor logs it. */
@@ -32,9 +44,10 @@ export function wasAbandoned(res: Response): boolean {
 }
 
 /**
- * When a client disconnects before its response is complete, its PostgreSQL queries are cancelled
- * (`pg_cancel_backend`, over a connection of its own, so it works with the pool exhausted) and
- * their pool connections return at once; a query it had not started yet never runs. Without this
+ * When a client disconnects before its response is complete, its PostgreSQL queries still running
+ * CANCEL_GRACE_MS later are cancelled (`pg_cancel_backend`, over a connection of its own, so it
+ * works with the pool exhausted) and their pool connections return; a query it had not started yet
+ * never runs. Without this
  * a request stuck behind a lock kept its connection after the client had gone, and twelve such
  * requests starved every other dataset of the pool.
  *
@@ -53,8 +66,13 @@ export function cancelAbandonedWork(db: Database): RequestHandler {
       res.locals.abandoned = true;
       const client = db.knex.client as unknown as PoolClient;
       for (const connection of work.held) {
-        if (cancelling.has(connection)) continue;
-        cancelling.set(connection, client.cancelQuery(connection).catch(() => undefined));
+        if (cancelling.has(connection) || pendingCancels.has(connection)) continue;
+        const timer = setTimeout(() => {
+          pendingCancels.delete(connection);
+          if (work.held.has(connection)) cancelling.set(connection, client.cancelQuery(connection).catch(() => undefined));
+        }, CANCEL_GRACE_MS);
+        timer.unref();
+        pendingCancels.set(connection, timer);
       }
     });
     currentWork.run(work, next);
@@ -97,6 +115,9 @@ function trackConnections(knex: Knex): void {
   client.releaseConnection = async (connection) => {
     owners.get(connection)?.held.delete(connection);
     owners.delete(connection);
+    // The query ended within the grace: nothing left to cancel.
+    clearTimeout(pendingCancels.get(connection));
+    pendingCancels.delete(connection);
     // A cancel must land on the query it was meant for, never on the next borrower's.
     const cancel = cancelling.get(connection);
     if (cancel) {
