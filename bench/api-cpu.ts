@@ -7,8 +7,10 @@
 // CPU each one spends per request: the server's main thread (the one JavaScript runs on, the bound
 // of a Node server), the whole server process (with V8's and libuv's helper threads), PostgreSQL's
 // processes and this process (the load generator), and how much of the machine stayed idle. Medians
-// of the rounds, with their spread. The V8 profile of bench:api-profile samples wall time, and on two
-// busy cores a thread descheduled inside a system call is sampled there; these are CPU times.
+// of the rounds, with their spread; and the server's minor page faults per request, which showed a
+// page's Buffer churning malloc'd memory (README, "Read API"). The V8 profile of bench:api-profile
+// samples wall time, and on two busy cores a thread descheduled inside a system call is sampled
+// there; these are CPU times.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -37,6 +39,13 @@ interface Split {
   postgres: number;
   loadGenerator: number;
   idle: number;
+  /** Minor page faults of the server process (memory the kernel had to map in). */
+  faults: number;
+}
+
+/** Minor page faults of a process so far (/proc/<pid>/stat field 10). */
+function minorFaults(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 }
 
 /** Idle and total jiffies of the whole machine. */
@@ -51,7 +60,7 @@ async function measure(kind: TargetKind): Promise<Split> {
     const target = `${url}${LIST_PATH}`;
     await autocannon({ url: target, connections: CONNECTIONS, duration: 4 });
     const pid = child.pid!;
-    const before = { main: threadCpu(pid, pid), process: processCpu(pid), postgres: postgresCpuSeconds(), self: process.cpuUsage(), machine: machineTicks() };
+    const before = { main: threadCpu(pid, pid), process: processCpu(pid), postgres: postgresCpuSeconds(), self: process.cpuUsage(), machine: machineTicks(), faults: minorFaults(pid) };
     const result = await autocannon({ url: target, connections: CONNECTIONS, duration: SECONDS });
     const self = process.cpuUsage(before.self);
     const machine = machineTicks();
@@ -65,6 +74,7 @@ async function measure(kind: TargetKind): Promise<Split> {
       postgres: perRequest(postgresCpuSeconds() - before.postgres),
       loadGenerator: perRequest((self.user + self.system) / 1e6),
       idle: (machine.idle - before.machine.idle) / (machine.total - before.machine.total),
+      faults: (minorFaults(pid) - before.faults) / requests,
     };
   } finally {
     child.kill('SIGTERM');
@@ -79,7 +89,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const split = await measure(kind);
     results.get(kind)!.push(split);
     process.stdout.write(
-      `round ${round + 1}: ${name}: ${Math.round(split.rps)} req/s, main thread ${split.main.toFixed(3)} ms, process ${split.process.toFixed(3)} ms, PostgreSQL ${split.postgres.toFixed(3)} ms, load generator ${split.loadGenerator.toFixed(3)} ms a request; machine idle ${Math.round(split.idle * 100)}%\n`,
+      `round ${round + 1}: ${name}: ${Math.round(split.rps)} req/s, main thread ${split.main.toFixed(3)} ms, process ${split.process.toFixed(3)} ms, PostgreSQL ${split.postgres.toFixed(3)} ms, load generator ${split.loadGenerator.toFixed(3)} ms a request, ${split.faults.toFixed(2)} page faults a request; machine idle ${Math.round(split.idle * 100)}%\n`,
     );
   }
 }
@@ -93,12 +103,12 @@ process.stdout.write(
     '',
     `${BENCH_DATABASE}, GET ${LIST_PATH}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s after 4 s of warm-up; medians (min-max)`,
     '',
-    '| server | req/s | main thread CPU ms/request | server process | PostgreSQL | load generator | machine idle |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| server | req/s | main thread CPU ms/request | server process | PostgreSQL | load generator | machine idle | server page faults/request |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...TARGETS.map(([kind, name]) => {
       const splits = results.get(kind)!;
       const pick = (key: keyof Split) => splits.map((split) => split[key]);
-      return `| ${name} | ${spread(pick('rps'), 0)} | ${spread(pick('main'), 3)} | ${spread(pick('process'), 3)} | ${spread(pick('postgres'), 3)} | ${spread(pick('loadGenerator'), 3)} | ${spread(pick('idle').map((idle) => idle * 100), 0)}% |`;
+      return `| ${name} | ${spread(pick('rps'), 0)} | ${spread(pick('main'), 3)} | ${spread(pick('process'), 3)} | ${spread(pick('postgres'), 3)} | ${spread(pick('loadGenerator'), 3)} | ${spread(pick('idle').map((idle) => idle * 100), 0)}% | ${spread(pick('faults'), 2)} |`;
     }),
     '',
     `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
