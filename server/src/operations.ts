@@ -117,8 +117,8 @@ function operationServer(handler: Handler<OperationId>, parameters: readonly Par
       // corks the socket: one writev), so that a page's ~50 KB of rows is neither copied into one
       // string with its head and tail nor into a Buffer. Such a Buffer per page lived in malloc'd
       // memory until a garbage collection freed them all at once; the allocator then gave that
-      // memory back to the kernel and faulted it in again on the next socket reads: 2-6 page
-      // faults a request in some API processes (perf on bench:api-profile's server).
+      // memory back to the kernel and faulted it in again on the next socket reads: up to 12 page
+      // faults a request in some API processes (README, "Read API"; `npm run bench:api-cpu`).
       let length = 0;
       for (const piece of body.pieces) length += Buffer.byteLength(piece);
       res.setHeader('Content-Type', 'application/json; charset=utf-8').setHeader('Content-Length', length);

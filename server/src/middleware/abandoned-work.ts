@@ -47,9 +47,8 @@ export function wasAbandoned(res: Response): boolean {
  * When a client disconnects before its response is complete, its PostgreSQL queries still running
  * CANCEL_GRACE_MS later are cancelled (`pg_cancel_backend`, over a connection of its own, so it
  * works with the pool exhausted) and their pool connections return; a query it had not started yet
- * never runs. Without this
- * a request stuck behind a lock kept its connection after the client had gone, and twelve such
- * requests starved every other dataset of the pool.
+ * never runs. Without this a request stuck behind a lock kept its connection after the client had
+ * gone, and twelve such requests starved every other dataset of the pool.
  *
  * Each request's connections are tracked through AsyncLocalStorage, by wrapping the pool's acquire
  * and release once per knex instance, so every query path (pages, counts, exports, reports) is
