@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { BENCH_DATABASE, benchDatabaseUrl } from './crimes-database.js';
-import { postgresCpuSeconds, processCpu, threadCpu } from './process-cpu.js';
+import { minorFaults, postgresCpuSeconds, processCpu, threadCpu } from './process-cpu.js';
 import { startTarget, type TargetKind } from './api-target.js';
 import { percentile } from './percentile.js';
 
@@ -41,11 +41,6 @@ interface Split {
   idle: number;
   /** Minor page faults of the server process (memory the kernel had to map in). */
   faults: number;
-}
-
-/** Minor page faults of a process so far (/proc/<pid>/stat field 10). */
-function minorFaults(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 }
 
 /** Idle and total jiffies of the whole machine. */

@@ -1,20 +1,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** The fields of /proc/<path>/stat after the parenthesised name: index 0 is field 3 (the state). */
+function statFields(path: string): string[] {
+  return readFileSync(`/proc/${path}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
 /** utime + stime (and, with `children`, what exited children used) of one process, seconds; NaN without /proc. */
 export function processCpu(pid: number | string, children = false): number {
   try {
-    // After the parenthesised name: field 14 utime, 15 stime, 16 cutime, 17 cstime, in clock ticks (100 a second).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Field 14 utime, 15 stime, 16 cutime, 17 cstime, in clock ticks (100 a second).
+    const fields = statFields(String(pid));
     return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
   } catch {
     return Number.NaN;
   }
 }
 
+/** Minor page faults of a process so far (field 10): memory the kernel had to map in. */
+export function minorFaults(pid: number): number {
+  return Number(statFields(String(pid))[7]);
+}
+
 /** utime + stime of one thread of a process (the main thread's id is the process's), seconds; NaN without /proc. */
 export function threadCpu(pid: number, tid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = statFields(`${pid}/task/${tid}`);
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
@@ -36,7 +46,7 @@ export function postgresCpuSeconds(): number {
       continue;
     }
     if (comm !== 'postgres') continue;
-    const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
+    const parent = statFields(pid)[1];
     const postmaster = comm === 'postgres' && readFileSync(`/proc/${parent}/comm`, 'utf8').trim() !== 'postgres';
     total += processCpu(pid, postmaster);
     found = true;
