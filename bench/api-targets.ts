@@ -10,14 +10,15 @@ import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
+import { API_POOL } from '../cli/commands/api-database.js';
 import { connect } from '../core/db/connect.js';
+import { fillPool } from '../core/db/fill-pool.js';
 import { typeParsers } from '../core/db/type-parsers.js';
 import { silentLogger } from '../core/log.js';
 import { expressBornServerOptions } from '../server/src/express-born.js';
 import { DEFAULT_LIMITS } from '../server/src/limits.js';
 import { listen } from '../server/src/listen.js';
 
-const POOL_SIZE = 10;
 const [kind, databaseUrl, statementTimeout] = process.argv.slice(2) as ['api' | 'bare' | 'express', string, string | undefined];
 /** The production default (LAKEFRONT_STATEMENT_TIMEOUT_MS) unless given. */
 const STATEMENT_TIMEOUT_MS = statementTimeout ? Number(statementTimeout) : DEFAULT_LIMITS.statementTimeoutMs;
@@ -35,12 +36,16 @@ const LIST_SQL = `select ${ROW_JSON} AS "lakefront_row_json", "date", "id"
   from "api"."crimes" where "date" >= $1::timestamp and "date" < $2::timestamp and "primary_type" in ($3)
   order by "date" desc nulls last, "id" desc limit $4`;
 
-function barePool(): pg.Pool {
-  return new pg.Pool({
+/** As many connections as the API's, all kept open and opened at start, as the API's are. */
+async function barePool(): Promise<pg.Pool> {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: POOL_SIZE,
+    max: API_POOL.poolMax,
+    idleTimeoutMillis: 0,
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser },
   });
+  await Promise.all(Array.from({ length: API_POOL.poolMax }, () => pool.query('SELECT 1')));
+  return pool;
 }
 
 /** The list page's JSON for these query parameters, as the API writes it. */
@@ -54,7 +59,7 @@ async function listPage(pool: pg.Pool, params: URLSearchParams): Promise<string>
 }
 
 async function startBare(): Promise<number> {
-  const pool = barePool();
+  const pool = await barePool();
   const server = createServer(async (req, res) => {
     const body = await listPage(pool, new URL(req.url ?? '/', 'http://localhost').searchParams);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -65,7 +70,7 @@ async function startBare(): Promise<number> {
 }
 
 async function startExpress(): Promise<number> {
-  const pool = barePool();
+  const pool = await barePool();
   const app = express();
   app.get('/v1/crimes', async (req, res) => {
     const body = await listPage(pool, new URL(req.originalUrl, 'http://localhost').searchParams);
@@ -79,7 +84,9 @@ async function startExpress(): Promise<number> {
 }
 
 async function startApi(): Promise<number> {
-  const db = await connect({ databaseUrl, poolMax: POOL_SIZE, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
+  // The pool `lakefront serve` opens (cli/commands/api-database.ts).
+  const db = await connect({ databaseUrl, ...API_POOL, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
+  await fillPool(db, API_POOL.poolMin);
   // Production settings, except the per-IP rate limit: every benchmark request comes from one IP.
   const running = await listen({ db, log: silentLogger, limits: { rateLimitPerMinute: 0 } }, 0, '127.0.0.1');
   return running.port;

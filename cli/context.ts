@@ -14,7 +14,7 @@ export interface CliContext {
  */
 export async function openDatabase(
   { config, log }: CliContext,
-  options: { poolMax?: number; statementTimeoutMs?: number; probe?: boolean } = {},
+  options: { poolMin?: number; poolMax?: number; statementTimeoutMs?: number; probe?: boolean } = {},
 ): Promise<Database> {
   const { probe = true, ...connectOptions } = options;
   const db = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...connectOptions });

@@ -28,6 +28,8 @@ export interface ConnectOptions {
   readonly pgliteDump?: Blob | undefined;
   /** node-postgres pool size. */
   readonly poolMax?: number;
+  /** Connections kept open while idle (default 0: all close after 30 s unused). */
+  readonly poolMin?: number;
   /** Milliseconds before Postgres cancels a statement (0 = no limit). */
   readonly statementTimeoutMs?: number;
 }
@@ -59,7 +61,7 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Database
           typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     } as Knex.PgConnectionConfig,
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: options.poolMin ?? 0, max: options.poolMax ?? 10 },
     log: KNEX_LOG,
   });
   return { knex, backend: 'postgres', description: redactUrl(databaseUrl), close: () => knex.destroy() };
