@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../problems.js';
+import { splitQueryOf, type SplitQueryString } from '../query-params.js';
 import type { ParameterObject, SchemaObject, SpecOperation } from '../spec.js';
 
 /** What this layer needs to know of one query parameter. */
@@ -34,19 +35,18 @@ export function canonicalQuery(operations: readonly SpecOperation[]): RequestHan
     byPath.set(operation.path, new Map(operation.parameters.filter((parameter) => parameter.in === 'query').map((parameter) => [parameter.name, shapeOf(parameter)])));
   }
   return (req, _res, next) => {
-    const start = req.originalUrl.indexOf('?');
     const parameters = byPath.get(req.path);
-    if (start === -1 || !parameters) {
+    const split = parameters ? splitQueryOf(req) : undefined;
+    if (!parameters || !split || split.query === '') {
       next();
       return;
     }
-    const query = req.originalUrl.slice(start + 1);
-    const canonical = canonicalize(query, parameters);
+    const canonical = canonicalize(split, parameters);
     if (canonical instanceof HttpProblem) {
       next(canonical);
       return;
     }
-    if (canonical !== query) rewriteQuery(req, canonical);
+    if (canonical !== split.query) rewriteQuery(req, canonical);
     next();
   };
 }
@@ -61,28 +61,18 @@ function typeOf(schema: SchemaObject): string | undefined {
   return Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : (schema.type as string | undefined);
 }
 
-/**
- * A query of unreserved characters, `=`, `&` and `,` only, with no empty pair: decoding and
- * re-encoding leave each of its names and values as they are (commas too, inside lists), and no
- * list item has spaces to drop.
- */
-const PLAIN_QUERY = /^[A-Za-z0-9._~-]+=[A-Za-z0-9._~,-]*(&[A-Za-z0-9._~-]+=[A-Za-z0-9._~,-]*)*$/;
-
 /** The canonical query string, or the problem with it. Pairs that cannot be decoded are left for the validator to refuse. */
-function canonicalize(query: string, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem {
+function canonicalize(split: SplitQueryString, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem {
   // What every SDK and docs request looks like: already canonical, only its numbers to check.
-  const plain = PLAIN_QUERY.test(query) ? plainCanonical(query, parameters) : undefined;
+  const plain = split.unencoded ? plainCanonical(split, parameters) : undefined;
   if (plain !== undefined) return plain;
   const pairs: string[] = [];
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const rawName = equals === -1 ? pair : pair.slice(0, equals);
-    const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
-    const name = decode(rawName);
-    const value = decode(rawValue);
+  for (const pair of split.pairs) {
+    if (pair.name === '' && !pair.hasValue) continue;
+    const name = decode(pair.name);
+    const value = decode(pair.value);
     if (name === undefined || value === undefined) {
-      pairs.push(pair);
+      pairs.push(pair.hasValue ? `${pair.name}=${pair.value}` : pair.name);
       continue;
     }
     if (/[[\]]/.test(name)) {
@@ -105,22 +95,21 @@ function canonicalize(query: string, parameters: ReadonlyMap<string, ParameterSh
 }
 
 /**
- * A plain query (PLAIN_QUERY) as canonicalize would write it, which is itself, or the problem with
- * its numbers; undefined when a comma sits outside a list (canonicalize encodes it), which the
- * full path then writes.
+ * An unencoded query as canonicalize would write it, which is itself, or the problem with its
+ * numbers. Undefined when canonicalize would write it otherwise, which the full path then does: it
+ * drops empty pieces and writes `name=` for a bare name, and encodes a `,` or `=` in a name, an `=`
+ * in a value, and a `,` in a value that is not a list.
  */
-function plainCanonical(query: string, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem | undefined {
-  for (const pair of query.split('&')) {
-    const equals = pair.indexOf('=');
-    const name = pair.slice(0, equals);
-    const value = pair.slice(equals + 1);
+function plainCanonical(split: SplitQueryString, parameters: ReadonlyMap<string, ParameterShape>): string | HttpProblem | undefined {
+  for (const { name, value, hasValue } of split.pairs) {
+    if (name === '' || !hasValue || name.includes(',') || value.includes('=')) return undefined;
     const shape = parameters.get(name);
     if (!shape?.list && value.includes(',')) return undefined;
     if (!shape || (shape.type !== 'integer' && shape.type !== 'number')) continue;
     const problem = checkNumbers(name, shape, shape.list ? value.split(',') : [value]);
     if (problem) return problem;
   }
-  return query;
+  return split.query;
 }
 
 function checkNumbers(name: string, shape: ParameterShape, items: readonly string[]): HttpProblem | undefined {

@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { Router, type Request, type RequestHandler } from 'express';
+import { splitQueryOf, type QueryPair } from '../query-params.js';
 import type { ParameterObject, SchemaObject, SpecOperation } from '../spec.js';
 
 /**
@@ -9,8 +10,8 @@ import type { ParameterObject, SchemaObject, SpecOperation } from '../spec.js';
  * express-openapi-validator spent 0.10-0.16 ms of CPU on every request (README, "Read API"): it
  * looks the route up by compiling every path's regular expression, builds a parameter mutator and
  * re-reads the operation's parameters, per request. Here a request whose query is plainly valid
- * is checked with a Map lookup, one split of the query string and the operation's compiled JSON
- * Schema, and goes on. Anything else (an error, a repeated parameter, an odd encoding, a path
+ * is checked with a Map lookup, the query's pieces (split once for every layer, query-params.ts)
+ * and the operation's compiled JSON Schema, and goes on. Anything else (an error, a repeated parameter, an odd encoding, a path
  * written in another case, HEAD) goes through express-openapi-validator exactly as before, so
  * every refusal keeps its wording. The fast check only ever accepts what the validator accepts:
  * the same JSON Schema engine (Ajv, draft 2020-12 for OpenAPI 3.1, types coerced), the same
@@ -37,8 +38,7 @@ export function plainlyValidRequests(operations: readonly SpecOperation[]): (req
   return (req) => {
     const route = req.method === 'GET' ? routes.get(req.path) : undefined;
     if (!route?.validate) return false;
-    const start = req.originalUrl.indexOf('?');
-    return accepts(route, start === -1 ? '' : req.originalUrl.slice(start + 1));
+    return accepts(route, splitQueryOf(req).pairs);
   };
 }
 
@@ -108,21 +108,16 @@ function isCheckable(schema: SchemaObject): boolean {
 }
 
 /** True when the query is certainly valid for the route; false sends it through the full validator. */
-function accepts(route: Route, query: string): boolean {
+function accepts(route: Route, pairs: readonly QueryPair[]): boolean {
   const values: Record<string, unknown> = {};
-  if (query !== '') {
-    for (const pair of query.split('&')) {
-      const equals = pair.indexOf('=');
-      if (equals <= 0) return false;
-      const name = pair.slice(0, equals);
-      const raw = pair.slice(equals + 1);
-      const parameter = route.parameters.get(name);
-      // Unknown, repeated or empty parameters, `+` for a space and malformed escapes are the validator's to judge.
-      if (!parameter || Object.hasOwn(values, name) || raw === '' || raw.includes('+') || parameter.reserved?.test(raw)) return false;
-      const value = decode(raw);
-      if (value === undefined) return false;
-      values[name] = parameter.list ? value.split(',') : value;
-    }
+  for (const { name, value: raw, hasValue } of pairs) {
+    const parameter = route.parameters.get(name);
+    // Empty pieces, names without a value, unknown, repeated or empty parameters, `+` for a space
+    // and malformed escapes are the validator's to judge.
+    if (!hasValue || !parameter || Object.hasOwn(values, name) || raw === '' || raw.includes('+') || parameter.reserved?.test(raw)) return false;
+    const value = decode(raw);
+    if (value === undefined) return false;
+    values[name] = parameter.list ? value.split(',') : value;
   }
   return route.validate!(values) === true;
 }
