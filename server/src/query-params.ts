@@ -30,8 +30,9 @@ export interface SplitQueryString {
 
 const UNENCODED = /^[A-Za-z0-9._~,=&-]*$/;
 
-/** A split, and the parameters read from it once a layer asked for them. */
+/** A split, the URL it was made from, and the parameters read from it once a layer asked for them. */
 interface KeptSplit extends SplitQueryString {
+  readonly url: string;
   params?: QueryParams;
 }
 
@@ -47,11 +48,12 @@ export function splitQueryOf(req: Request): SplitQueryString {
 }
 
 function keptSplitOf(req: Request): KeptSplit {
-  const start = req.originalUrl.indexOf('?');
-  const query = start === -1 ? '' : req.originalUrl.slice(start + 1);
+  const url = req.originalUrl;
   let split = splits.get(req);
-  if (split?.query !== query) {
-    split = { query, pairs: query === '' ? [] : query.split('&').map(pairOf), unencoded: UNENCODED.test(query) };
+  if (split?.url !== url) {
+    const start = url.indexOf('?');
+    const query = start === -1 ? '' : url.slice(start + 1);
+    split = { url, query, pairs: query === '' ? [] : query.split('&').map(pairOf), unencoded: UNENCODED.test(query) };
     splits.set(req, split);
   }
   return split;

@@ -36,8 +36,8 @@ export function canonicalQuery(operations: readonly SpecOperation[]): RequestHan
   }
   return (req, _res, next) => {
     const parameters = byPath.get(req.path);
-    const split = parameters ? splitQueryOf(req) : undefined;
-    if (!parameters || !split || split.query === '') {
+    const split = parameters && splitQueryOf(req);
+    if (!parameters || !split?.query) {
       next();
       return;
     }

@@ -11,9 +11,9 @@ import type { ParameterObject, SchemaObject, SpecOperation } from '../spec.js';
  * looks the route up by compiling every path's regular expression, builds a parameter mutator and
  * re-reads the operation's parameters, per request. Here a request whose query is plainly valid
  * is checked with a Map lookup, the query's pieces (split once for every layer, query-params.ts)
- * and the operation's compiled JSON Schema, and goes on. Anything else (an error, a repeated parameter, an odd encoding, a path
- * written in another case, HEAD) goes through express-openapi-validator exactly as before, so
- * every refusal keeps its wording. The fast check only ever accepts what the validator accepts:
+ * and the operation's compiled JSON Schema, and goes on. Anything else (an error, a repeated
+ * parameter, an odd encoding, a path written in another case, HEAD) goes through
+ * express-openapi-validator exactly as before, so every refusal keeps its wording. The fast check only ever accepts what the validator accepts:
  * the same JSON Schema engine (Ajv, draft 2020-12 for OpenAPI 3.1, types coerced), the same
  * splitting of comma-separated lists, the same refusals of unknown, empty and unencoded values;
  * an operation whose parameters use a keyword outside `CHECKED_KEYWORDS` gets no fast check.
