@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchDatabaseUrl } from './crimes-database.js';
-import { startTarget, type TargetKind } from './api-target.js';
+import { LIST_PATH, startTarget, type TargetKind } from './api-target.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
 
 const { values: args } = parseArgs({
@@ -22,7 +22,6 @@ const { values: args } = parseArgs({
   },
 });
 const RATE = Number(args.rate);
-const LIST_PATH = '/v1/crimes?primary_type=THEFT&from=2019-01-01&to=2019-02-01&limit=100';
 const TARGETS: [TargetKind, string][] = [
   ['api', 'API'],
   ['bare', 'bare node:http + pg'],

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { BENCH_DATABASE, benchDatabaseUrl } from './crimes-database.js';
 import { minorFaults, postgresCpuSeconds, processCpu, threadCpu } from './process-cpu.js';
-import { startTarget, type TargetKind } from './api-target.js';
+import { LIST_PATH, startTarget, type TargetKind } from './api-target.js';
 import { percentile } from './percentile.js';
 
 const { values: args } = parseArgs({
@@ -25,7 +25,6 @@ const { values: args } = parseArgs({
 const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const LIST_PATH = '/v1/crimes?primary_type=THEFT&from=2019-01-01&to=2019-02-01&limit=100';
 const TARGETS: [TargetKind, string][] = [
   ['api', 'API'],
   ['express', 'Express, one route, same SQL'],

@@ -21,6 +21,7 @@ import { connect } from '../core/db/connect.js';
 import { silentLogger } from '../core/log.js';
 import { listen } from '../server/src/listen.js';
 import { BENCH_DATABASE } from './crimes-database.js';
+import { LIST_PATH } from './api-target.js';
 import { processCpu } from './process-cpu.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '8' } } });
@@ -30,7 +31,7 @@ const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${BENCH_DATABASE}` }).toString();
 
 const REQUESTS: [string, string][] = [
-  ['list (filtered page)', '/v1/crimes?primary_type=THEFT&from=2019-01-01&to=2019-02-01&limit=100'],
+  ['list (filtered page)', LIST_PATH],
   ['aggregate (count by primary_type, one year)', '/v1/crimes/aggregate?group_by=primary_type&from=2019-01-01&to=2020-01-01'],
 ];
 

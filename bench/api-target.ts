@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+/** The filtered list page the read benchmarks time; bench:api asks the peer for the same rows. */
+export const LIST = { primaryType: 'THEFT', from: '2019-01-01', to: '2019-02-01', limit: 100 } as const;
+export const LIST_PATH = `/v1/crimes?primary_type=${LIST.primaryType}&from=${LIST.from}&to=${LIST.to}&limit=${LIST.limit}`;
+
 /** The API's Node flags in production (deploy/k8s/base/api-deployment.yaml); the bare handler gets the same. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 

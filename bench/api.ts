@@ -16,7 +16,7 @@ import { connect } from '../core/db/connect.js';
 import { encodeCursor } from '../server/src/cursor.js';
 import { checkSameRows, installPeer, peerListPath, startPeer } from './api-peer.js';
 import { openLoop } from './open-loop.js';
-import { SERVER_NODE_FLAGS, startTarget as startBenchTarget } from './api-target.js';
+import { LIST, LIST_PATH, SERVER_NODE_FLAGS, startTarget as startBenchTarget } from './api-target.js';
 import { log, prepareBenchCrimes } from './crimes-database.js';
 
 const { values: args } = parseArgs({
@@ -84,8 +84,6 @@ const deep = (await db.knex.raw(`SELECT date, id FROM api.crimes ORDER BY date D
 const busiestZip = (await db.knex.raw(`SELECT zip FROM api.crimes_zip_day GROUP BY zip ORDER BY sum(count) DESC LIMIT 1`)).rows[0].zip as string;
 await db.close();
 
-const LIST = { primaryType: 'THEFT', from: '2019-01-01', to: '2019-02-01', limit: 100 };
-const listQuery = `/v1/crimes?primary_type=${LIST.primaryType}&from=${LIST.from}&to=${LIST.to}&limit=${LIST.limit}`;
 /**
  * A real deep cursor: the API's own first-page cursor (its scope names the order and the filters)
  * moved to the row 70% of the way down the default order, what a client paging that far holds.
@@ -97,7 +95,7 @@ async function deepCursor(apiUrl: string): Promise<string> {
 }
 
 const targets: [string, string][] = [
-  ['list (filtered page)', listQuery],
+  ['list (filtered page)', LIST_PATH],
   ['list (deep cursor)', '/v1/crimes?limit=100&cursor=DEEP'],
   ['report by-zip (one year)', '/v1/reports/crimes/by-zip?from=2019-01-01&to=2020-01-01'],
   ['report trends (one ZIP, monthly)', `/v1/reports/crimes/trends?zip=${busiestZip}&interval=month`],
@@ -192,12 +190,12 @@ try {
     await response.arrayBuffer();
   }
   const contenders: Contender[] = [
-    { name: 'API list', url: api.url + listQuery },
-    { name: 'bare node:http + pg', url: bare.url + listQuery },
+    { name: 'API list', url: api.url + LIST_PATH },
+    { name: 'bare node:http + pg', url: bare.url + LIST_PATH },
   ];
   if (peer) {
     // Same rows before any timing: Lakefront fetches one row more to know whether a next page exists; the peer does not.
-    const ours = ((await (await fetch(api.url + listQuery)).json()) as { data: Record<string, unknown>[] }).data;
+    const ours = ((await (await fetch(api.url + LIST_PATH)).json()) as { data: Record<string, unknown>[] }).data;
     const peerPath = peerListPath(LIST.primaryType, LIST.from, LIST.to, LIST.limit);
     const theirs = (await (await fetch(peer.url + peerPath)).json()) as Record<string, unknown>[];
     checkSameRows(ours, theirs);
@@ -214,7 +212,7 @@ try {
   // service's, not 32 queued clients'. The bare handler gets the same load: the latency this
   // machine gives the list's SQL with no API around it.
   offeredRate = Math.round(0.5 * Math.max(...lists.map((rounds) => median(rounds.runs[1]!.map((run) => run.rps)))));
-  const openTargets: [string, string][] = [...targets.map(([name, path]): [string, string] => [`API ${name}`, api.url + path]), ['bare node:http + pg list', bare.url + listQuery]];
+  const openTargets: [string, string][] = [...targets.map(([name, path]): [string, string] => [`API ${name}`, api.url + path]), ['bare node:http + pg list', bare.url + LIST_PATH]];
   for (const [name, url] of openTargets) {
     await openLoop(url, { rate: offeredRate, seconds: 3 });
     const result = await openLoop(url, { rate: offeredRate, seconds: DURATION / 2 });
